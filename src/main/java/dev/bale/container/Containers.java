@@ -1,0 +1,97 @@
+package dev.bale.container;
+
+import dev.bale.container.bin.BinContainer;
+import dev.bale.container.bin.BinWriter;
+import dev.bale.container.lmdb.LmdbContainer;
+import dev.bale.container.lmdb.LmdbWriter;
+import dev.bale.container.sqlite.SqliteContainer;
+import dev.bale.container.sqlite.SqliteWriter;
+import dev.bale.container.tfrecord.TfRecordContainer;
+import dev.bale.container.tfrecord.TfRecordWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Opens containers by sniffing their layout, and creates writers. */
+public final class Containers {
+    private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    private Containers() {
+    }
+
+    /**
+     * Creates a writer for a new container at {@code path}, which must not exist yet.
+     *
+     * @param classes     class names, index = class id
+     * @param sizeHint    expected total bytes of the records (sizes LMDB's map; 0 if unknown)
+     */
+    public static ContainerWriter create(Layout layout, Path path, List<String> classes, long sizeHint)
+            throws IOException {
+        return switch (layout) {
+            case BIN -> new BinWriter(path, classes);
+            case LMDB -> new LmdbWriter(path, classes, sizeHint);
+            case SQLITE -> new SqliteWriter(path, classes);
+            case TFRECORD -> new TfRecordWriter(path, classes);
+        };
+    }
+
+    /** Opens a container of any layout. */
+    public static Container open(Path path) throws IOException {
+        return switch (sniff(path)) {
+            case BIN -> BinContainer.open(path);
+            case LMDB -> LmdbContainer.open(path);
+            case SQLITE -> SqliteContainer.open(path);
+            case TFRECORD -> TfRecordContainer.open(path);
+        };
+    }
+
+    /** Tells the layout of the container at {@code path} from what is on disk. */
+    public static Layout sniff(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            if (Files.exists(path.resolve(BinContainer.MANIFEST))) {
+                return Layout.BIN;
+            }
+            if (Files.exists(path.resolve("data.mdb"))) {
+                return Layout.LMDB;
+            }
+            throw new CorruptContainerException(path + ": a folder, but neither a bin container (no "
+                    + BinContainer.MANIFEST + ") nor an LMDB environment (no data.mdb)");
+        }
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no such container");
+        }
+        byte[] head = new byte[SQLITE_MAGIC.length];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n == head.length && java.util.Arrays.equals(head, SQLITE_MAGIC)) {
+            return Layout.SQLITE;
+        }
+        return Layout.TFRECORD;
+    }
+
+    /** Total size of the files (recursively) that make up a container of the given layout. */
+    public static long bytesOnDisk(Layout layout, Path main) {
+        long total = 0;
+        for (Path file : layout.files(main)) {
+            try (Stream<Path> walk = Files.walk(file)) {
+                total += walk.filter(Files::isRegularFile).mapToLong(p -> {
+                    try {
+                        return Files.size(p);
+                    } catch (IOException e) {
+                        return 0;
+                    }
+                }).sum();
+            } catch (IOException e) {
+                // A missing sidecar adds nothing.
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.bale.container.tfrecord;
+
+import dev.bale.container.CorruptContainerException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/** Where each record of a TFRecord file starts and how long it is, framing included. */
+final class TfRecordIndex {
+    private long[] offsets;
+    private int[] sizes;
+    private int count;
+
+    private TfRecordIndex(int capacity) {
+        offsets = new long[capacity];
+        sizes = new int[capacity];
+    }
+
+    int count() {
+        return count;
+    }
+
+    long offset(int i) {
+        return offsets[i];
+    }
+
+    int size(int i) {
+        return sizes[i];
+    }
+
+    long longest() {
+        long longest = 0;
+        for (int i = 0; i < count; i++) {
+            longest = Math.max(longest, sizes[i]);
+        }
+        return longest;
+    }
+
+    private void add(long offset, long size, String where) {
+        if (size < Framing.OVERHEAD || size > Integer.MAX_VALUE) {
+            throw new CorruptContainerException(where + ": record " + count + " has an impossible size " + size);
+        }
+        if (count == offsets.length) {
+            offsets = Arrays.copyOf(offsets, Math.max(16, count * 2));
+            sizes = Arrays.copyOf(sizes, offsets.length);
+        }
+        offsets[count] = offset;
+        sizes[count] = (int) size;
+        count++;
+    }
+
+    /** Reads a DALI-style index: one {@code offset size} line per record. */
+    static TfRecordIndex read(Path idx) throws IOException {
+        TfRecordIndex index = new TfRecordIndex(1024);
+        try (BufferedReader in = Files.newBufferedReader(idx, StandardCharsets.UTF_8)) {
+            int lineNo = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] parts = line.trim().split("\\s+");
+                try {
+                    if (parts.length != 2) {
+                        throw new NumberFormatException("expected 'offset size'");
+                    }
+                    index.add(Long.parseLong(parts[0]), Long.parseLong(parts[1]), idx + " line " + lineNo);
+                } catch (NumberFormatException e) {
+                    throw new CorruptContainerException(idx + " line " + lineNo + ": not an 'offset size' pair: '" + line + "'");
+                }
+            }
+        }
+        return index;
+    }
+
+    /**
+     * Builds the index by walking the file's record headers once (for TFRecords written without an
+     * index). Each length is checked against its CRC before it is trusted.
+     */
+    static TfRecordIndex scan(Path file) throws IOException {
+        TfRecordIndex index = new TfRecordIndex(1024);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            ByteBuffer header = ByteBuffer.allocate(Framing.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+            long at = 0;
+            while (at < size) {
+                String where = file + ": record " + index.count + " at offset " + at;
+                if (size - at < Framing.HEADER) {
+                    throw new CorruptContainerException(where + ": truncated header");
+                }
+                header.clear();
+                while (header.hasRemaining() && channel.read(header, at + header.position()) >= 0) {
+                    // read until full
+                }
+                long length = header.getLong(0);
+                if (Framing.maskedCrc(header.slice(0, 8)) != header.getInt(8)) {
+                    throw new CorruptContainerException(where + ": length checksum mismatch (not a TFRecord, or damaged)");
+                }
+                long recordSize = Framing.OVERHEAD + length;
+                if (length < 0 || recordSize > size - at) {
+                    throw new CorruptContainerException(where + ": truncated (record needs " + recordSize
+                            + " bytes, " + (size - at) + " left)");
+                }
+                index.add(at, recordSize, where);
+                at += recordSize;
+            }
+        }
+        return index;
+    }
+}
