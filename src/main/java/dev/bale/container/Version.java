@@ -1,12 +1,29 @@
 package dev.bale.container;
 
-/** The version of this build, as Maven stamped it into the jar (or "dev" when run from classes). */
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The version of this build, as Maven wrote it into {@code dev/bale/version.properties}. */
 public final class Version {
+    private static final String CURRENT = load();
+
     private Version() {
     }
 
     public static String current() {
-        String version = Version.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return CURRENT;
+    }
+
+    private static String load() {
+        try (InputStream in = Version.class.getResourceAsStream("/dev/bale/version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
     }
 }

@@ -21,9 +21,9 @@ import org.lmdbjava.Txn;
 /**
  * Reads a Bale LMDB environment, opened read-only and lock-free ({@code MDB_RDONLY_ENV |
  * MDB_NOLOCK | MDB_NOTLS}): nothing writes it while Bale reads, and each reader keeps one read
- * transaction for its lifetime. A value handed out lies inside LMDB's map; before it is handed out
- * its extent is checked against the map and the file, so that a damaged page yields an exception
- * rather than a read outside the mapping.
+ * transaction for its lifetime. A value handed out lies inside LMDB's map. Before a byte of it is
+ * read, its length is checked against the length stored separately in {@code records}, so that a
+ * damaged page yields an exception rather than a read past the mapping.
  */
 public final class LmdbContainer implements Container {
     private final Path path;
@@ -32,7 +32,6 @@ public final class LmdbContainer implements Container {
     private final Dbi<ByteBuffer> records;
     private final Manifest manifest;
     private final int[] classIds;
-    private final long mapAddress;
     private final long fileSize;
 
     private LmdbContainer(Path path, Env<ByteBuffer> env, Dbi<ByteBuffer> images, Dbi<ByteBuffer> records,
@@ -43,7 +42,6 @@ public final class LmdbContainer implements Container {
         this.records = records;
         this.manifest = manifest;
         this.classIds = classIds;
-        this.mapAddress = env.info().mapAddress;
         this.fileSize = fileSize;
     }
 
@@ -74,6 +72,8 @@ public final class LmdbContainer implements Container {
                 }
                 classIds[i] = meta.order(ByteOrder.LITTLE_ENDIAN).getInt(8);
             }
+            // Committing (not aborting) the transaction keeps the database handles open.
+            txn.commit();
             return new LmdbContainer(path, env, images, records, manifest, classIds, fileSize);
         } catch (LmdbException | CorruptContainerException e) {
             env.close();
@@ -127,6 +127,8 @@ public final class LmdbContainer implements Container {
         @Override
         public ByteBuffer read(int i) {
             java.util.Objects.checkIndex(i, classIds.length);
+            // lmdbjava's get returns the transaction's one value buffer, re-pointed on every call:
+            // take what is needed from the first result before the second get.
             ByteBuffer meta = get(records, i);
             int length = meta.getInt(0);
             int crc = meta.getInt(4);
@@ -158,12 +160,13 @@ public final class LmdbContainer implements Container {
                 throw new CorruptContainerException(path + ": record " + i + ": missing from database '"
                         + new String(dbi.getName(), StandardCharsets.UTF_8) + "'");
             }
-            long address = DirectAddress.of(value);
-            if (address < mapAddress || address + value.remaining() > mapAddress + fileSize) {
-                throw new CorruptContainerException(path + ": record " + i + ": value lies outside the file");
+            if (dbi == records && (value.remaining() < LmdbSchema.RECORD_HEADER
+                    || value.remaining() > LmdbSchema.RECORD_HEADER + LmdbSchema.MAX_KEY_BYTES)) {
+                throw new CorruptContainerException(path + ": record " + i + ": index entry has an impossible size "
+                        + value.remaining());
             }
-            if (dbi == records && value.remaining() < LmdbSchema.RECORD_HEADER) {
-                throw new CorruptContainerException(path + ": record " + i + ": index entry is too short");
+            if (value.remaining() > fileSize) {
+                throw new CorruptContainerException(path + ": record " + i + ": value is larger than the file");
             }
             return value.order(ByteOrder.LITTLE_ENDIAN);
         }

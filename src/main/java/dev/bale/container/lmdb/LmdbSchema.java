@@ -20,6 +20,8 @@ final class LmdbSchema {
     static final String BALE = "bale";
     static final byte[] MANIFEST_KEY = "manifest".getBytes(StandardCharsets.US_ASCII);
     static final int RECORD_HEADER = 12;
+    /** Longest record key (path) accepted; LMDB's own key limit does not apply to values. */
+    static final int MAX_KEY_BYTES = 4096;
 
     private LmdbSchema() {
     }

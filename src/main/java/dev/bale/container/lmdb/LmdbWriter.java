@@ -60,6 +60,9 @@ public final class LmdbWriter implements ContainerWriter {
     public void append(String recordKey, int classId, ByteBuffer data) throws IOException {
         int length = data.remaining();
         byte[] keyBytes = recordKey.getBytes(StandardCharsets.UTF_8);
+        if (keyBytes.length > LmdbSchema.MAX_KEY_BYTES) {
+            throw new IOException("record " + count + ": key longer than " + LmdbSchema.MAX_KEY_BYTES + " bytes: " + recordKey);
+        }
         long cost = roundToPage(length + 64L) + keyBytes.length + 256;
         if (2 * (used + cost) + MIN_MAP > mapSize) {
             grow(2 * (used + cost) + MIN_MAP);

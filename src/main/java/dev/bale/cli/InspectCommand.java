@@ -1,0 +1,31 @@
+package dev.bale.cli;
+
+import dev.bale.container.Container;
+import dev.bale.container.Containers;
+import dev.bale.inspect.Inspection;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Shows a container's layout, records, classes, bytes and size ratio; for a TFRecord (also one "
+                + "written by TensorFlow) the features of its records.", "Example: bale inspect photos.tfrecord --json"})
+final class InspectCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "CONTAINER", description = "Container of any layout.")
+    Path path;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Container container = Containers.open(path)) {
+            Inspection inspection = Inspection.of(container);
+            System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.bale.pack;
+
+/** Hears how a pack progresses, from the writing thread. */
+public interface PackListener {
+    PackListener NONE = new PackListener() {
+    };
+
+    default void started(int records) {
+    }
+
+    /** After each record written or skipped: totals so far. */
+    default void progressed(int done, long bytes) {
+    }
+
+    default void finished() {
+    }
+}

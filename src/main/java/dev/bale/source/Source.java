@@ -1,0 +1,165 @@
+package dev.bale.source;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A dataset of small image files in record order, with its classes. Made from a folder tree (one
+ * sub-folder per class, as torchvision's ImageFolder) or from a list file.
+ */
+public final class Source {
+    /** The file name extensions torchvision's ImageFolder accepts. */
+    public static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("jpg", "jpeg", "png", "ppm", "bmp", "pgm", "tif", "tiff", "webp");
+
+    private final Path root;
+    private final List<SourceEntry> entries;
+    private final Labels labels;
+
+    private Source(Path root, List<SourceEntry> entries, Labels labels) {
+        this.root = root;
+        this.entries = List.copyOf(entries);
+        this.labels = labels;
+    }
+
+    /**
+     * ImageFolder's convention: each sub-folder of {@code root} is a class, class ids follow the
+     * sorted folder names, and a class's images (found recursively) come in sorted path order.
+     */
+    public static Source folder(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new BadSourceException(root + ": not a folder");
+        }
+        List<Path> classDirs;
+        try (Stream<Path> children = Files.list(root)) {
+            classDirs = children.filter(Files::isDirectory).sorted().toList();
+        }
+        if (classDirs.isEmpty()) {
+            throw new BadSourceException(root + ": no class folders (expected one sub-folder per class)");
+        }
+        List<SourceEntry> entries = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (Path classDir : classDirs) {
+            String label = classDir.getFileName().toString();
+            List<Path> images;
+            try (Stream<Path> walk = Files.walk(classDir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+                images = walk.filter(Files::isRegularFile).filter(Source::isImageName).sorted().toList();
+            }
+            for (Path image : images) {
+                String key = root.relativize(image).toString().replace('\\', '/');
+                checkKey(key, image.toString());
+                entries.add(new SourceEntry(image, key, label, image.toString()));
+                labels.add(label);
+            }
+        }
+        if (entries.isEmpty()) {
+            throw new BadSourceException(root + ": the class folders hold no images (extensions: "
+                    + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()) + ")");
+        }
+        return new Source(root, entries, Labels.of(labels, true));
+    }
+
+    /**
+     * A list file: one {@code relative/path<TAB>label} per line, UTF-8 (a BOM is tolerated), blank
+     * lines ignored, paths relative to {@code root}. Integer labels are class ids; text labels are
+     * mapped to ids in sorted order.
+     */
+    public static Source list(Path listFile, Path root) throws IOException {
+        List<SourceEntry> entries = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        int lineNo = 0;
+        try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(listFile), decoder))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                String where = listFile + " line " + lineNo;
+                int tab = line.indexOf('\t');
+                if (tab < 0) {
+                    throw new BadSourceException(where + ": expected 'relative/path<TAB>label', found no tab: '"
+                            + abbreviate(line) + "'");
+                }
+                String key = line.substring(0, tab).trim().replace('\\', '/');
+                String label = line.substring(tab + 1);
+                if (key.isEmpty()) {
+                    throw new BadSourceException(where + ": empty path");
+                }
+                if (label.isEmpty()) {
+                    throw new BadSourceException(where + ": empty label for " + key);
+                }
+                Path file = root.resolve(key).normalize();
+                Integer earlier = seen.putIfAbsent(key, lineNo);
+                if (earlier != null) {
+                    throw new BadSourceException(where + ": " + key + " is already listed on line " + earlier);
+                }
+                entries.add(new SourceEntry(file, key, label, where));
+                labels.add(label);
+            }
+        } catch (NoSuchFileException e) {
+            throw new BadSourceException(listFile + ": list file not found");
+        } catch (CharacterCodingException e) {
+            throw new BadSourceException(listFile + " line " + (lineNo + 1) + ": not valid UTF-8");
+        }
+        if (entries.isEmpty()) {
+            throw new BadSourceException(listFile + ": no entries");
+        }
+        return new Source(root, entries, Labels.of(labels, false));
+    }
+
+    private static boolean isImageName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static void checkKey(String key, String where) {
+        if (key.indexOf('\n') >= 0 || key.indexOf('\r') >= 0 || key.indexOf('\t') >= 0) {
+            throw new BadSourceException(where + ": a path with a tab or line break cannot be a record key");
+        }
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public List<SourceEntry> entries() {
+        return entries;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** Class names, index = class id. */
+    public List<String> classes() {
+        return labels.classes();
+    }
+
+    public int classId(int index) {
+        return labels.classId(index);
+    }
+}
