@@ -1,6 +1,5 @@
 package dev.bale.source;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -83,42 +82,56 @@ public final class Source {
         Map<String, Integer> seen = new HashMap<>();
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        int lineNo = 0;
-        try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(listFile), decoder))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                String where = listFile + " line " + lineNo;
-                int tab = line.indexOf('\t');
-                if (tab < 0) {
-                    throw new BadSourceException(where + ": expected 'relative/path<TAB>label', found no tab: '"
-                            + abbreviate(line) + "'");
-                }
-                String key = line.substring(0, tab).trim().replace('\\', '/');
-                String label = line.substring(tab + 1);
-                if (key.isEmpty()) {
-                    throw new BadSourceException(where + ": empty path");
-                }
-                if (label.isEmpty()) {
-                    throw new BadSourceException(where + ": empty label for " + key);
-                }
-                Path file = root.resolve(key).normalize();
-                Integer earlier = seen.putIfAbsent(key, lineNo);
-                if (earlier != null) {
-                    throw new BadSourceException(where + ": " + key + " is already listed on line " + earlier);
-                }
-                entries.add(new SourceEntry(file, key, label, where));
-                labels.add(label);
-            }
+        byte[] text;
+        try {
+            text = Files.readAllBytes(listFile);
         } catch (NoSuchFileException e) {
             throw new BadSourceException(listFile + ": list file not found");
-        } catch (CharacterCodingException e) {
-            throw new BadSourceException(listFile + " line " + (lineNo + 1) + ": not valid UTF-8");
+        }
+        int lineNo = 0;
+        for (int start = 0; start < text.length; ) {
+            int end = start;
+            while (end < text.length && text[end] != '\n') {
+                end++;
+            }
+            lineNo++;
+            String line;
+            try {
+                // Decoded line by line, so that a bad byte is reported on its own line.
+                line = decoder.decode(java.nio.ByteBuffer.wrap(text, start, end - start)).toString();
+            } catch (CharacterCodingException e) {
+                throw new BadSourceException(listFile + " line " + lineNo + ": not valid UTF-8");
+            }
+            start = end + 1;
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1);
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            String where = listFile + " line " + lineNo;
+            int tab = line.indexOf('\t');
+            if (tab < 0) {
+                throw new BadSourceException(where + ": expected 'relative/path<TAB>label', found no tab: '"
+                        + abbreviate(line) + "'");
+            }
+            String key = line.substring(0, tab).trim().replace('\\', '/');
+            String label = line.substring(tab + 1);
+            if (key.isEmpty()) {
+                throw new BadSourceException(where + ": empty path");
+            }
+            if (label.isEmpty()) {
+                throw new BadSourceException(where + ": empty label for " + key);
+            }
+            Integer earlier = seen.putIfAbsent(key, lineNo);
+            if (earlier != null) {
+                throw new BadSourceException(where + ": " + key + " is already listed on line " + earlier);
+            }
+            entries.add(new SourceEntry(root.resolve(key).normalize(), key, label, where));
+            labels.add(label);
         }
         if (entries.isEmpty()) {
             throw new BadSourceException(listFile + ": no entries");

@@ -54,7 +54,7 @@ public final class TfRecordContainer implements Container {
 
     public static TfRecordContainer open(Path path) throws IOException {
         Path idx = indexPath(path);
-        TfRecordIndex index = Files.exists(idx) ? TfRecordIndex.read(idx) : TfRecordIndex.scan(path);
+        TfRecordIndex index = Files.exists(idx) ? TfRecordIndex.read(idx, path) : TfRecordIndex.scan(path);
         MappedFile file = MappedFile.map(path, index.longest());
         String imageFeature = FeatureNames.IMAGE.get(0);
         String labelFeature = FeatureNames.LABEL.get(0);

@@ -56,8 +56,12 @@ final class TfRecordIndex {
         count++;
     }
 
-    /** Reads a DALI-style index: one {@code offset size} line per record. */
-    static TfRecordIndex read(Path idx) throws IOException {
+    /**
+     * Reads a DALI-style index: one {@code offset size} line per record. The records it lists must
+     * follow one another and end where {@code file} ends: an index that is stale, or was cut short
+     * by an interrupted write, is refused rather than trusted.
+     */
+    static TfRecordIndex read(Path idx, Path file) throws IOException {
         TfRecordIndex index = new TfRecordIndex(1024);
         try (BufferedReader in = Files.newBufferedReader(idx, StandardCharsets.UTF_8)) {
             int lineNo = 0;
@@ -71,11 +75,31 @@ final class TfRecordIndex {
                     if (parts.length != 2) {
                         throw new NumberFormatException("expected 'offset size'");
                     }
-                    index.add(Long.parseLong(parts[0]), Long.parseLong(parts[1]), idx + " line " + lineNo);
+                    long offset = Long.parseLong(parts[0]);
+                    long expected = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];
+                    if (offset != expected) {
+                        throw new CorruptContainerException(idx + " line " + lineNo + ": record " + index.count
+                                + " starts at " + offset + ", but the previous one ends at " + expected);
+                    }
+                    index.add(offset, Long.parseLong(parts[1]), idx + " line " + lineNo);
                 } catch (NumberFormatException e) {
                     throw new CorruptContainerException(idx + " line " + lineNo + ": not an 'offset size' pair: '" + line + "'");
                 }
             }
+        }
+        long end = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];
+        long size = Files.size(file);
+        if (end > size) {
+            int first = 0;
+            while (index.offsets[first] + index.sizes[first] <= size) {
+                first++;
+            }
+            throw new CorruptContainerException(file + ": truncated: record " + first + " (at offset " + index.offsets[first]
+                    + ", " + index.sizes[first] + " bytes) runs past the end of the file (" + size + " bytes)");
+        }
+        if (end != size) {
+            throw new CorruptContainerException(idx + ": its " + index.count + " records end at byte " + end + " but "
+                    + file.getFileName() + " has " + size + " bytes (stale or partial index, or truncated file)");
         }
         return index;
     }

@@ -34,6 +34,7 @@ public final class TfRecordWriter implements ContainerWriter {
     private final FileChannel channel;
     private final OutputStream out;
     private final BufferedWriter index;
+    private ByteBuffer firstHeader;
     private long offset;
     private long sourceBytes;
     private int count;
@@ -50,17 +51,24 @@ public final class TfRecordWriter implements ContainerWriter {
 
     @Override
     public void append(String key, int classId, ByteBuffer data) throws IOException {
-        ImageHeader header = ImageHeader.probe(data).orElse(new ImageHeader(0, 0, 0));
+        ImageHeader image = ImageHeader.probe(data).orElse(new ImageHeader(0, 0, 0));
         Example example = Example.newBuilder().setFeatures(Features.newBuilder()
-                .putFeature(FeatureNames.HEIGHT, int64(header.height()))
-                .putFeature(FeatureNames.WIDTH, int64(header.width()))
-                .putFeature(FeatureNames.DEPTH, int64(header.channels()))
+                .putFeature(FeatureNames.HEIGHT, int64(image.height()))
+                .putFeature(FeatureNames.WIDTH, int64(image.width()))
+                .putFeature(FeatureNames.DEPTH, int64(image.channels()))
                 .putFeature(FeatureNames.LABEL.get(0), int64(classId))
                 .putFeature(FeatureNames.IMAGE.get(0), bytes(ByteString.copyFrom(data.duplicate())))
                 .putFeature(FeatureNames.PATH.get(0), bytes(ByteString.copyFromUtf8(key))))
                 .build();
         ByteBuffer record = ByteBuffer.wrap(example.toByteArray());
-        out.write(Framing.header(record.remaining()).array());
+        ByteBuffer header = Framing.header(record.remaining());
+        if (count == 0) {
+            // Until finish() mends it, the first header's checksum is wrong: a file left by a
+            // killed pack never opens as a valid TFRecord.
+            firstHeader = header;
+            header = ByteBuffer.allocate(Framing.HEADER).order(header.order()).put(header.array()).putInt(8, ~header.getInt(8));
+        }
+        out.write(header.array());
         out.write(record.array());
         out.write(Framing.footer(record).array());
         long size = Framing.OVERHEAD + (long) record.remaining();
@@ -81,6 +89,9 @@ public final class TfRecordWriter implements ContainerWriter {
     @Override
     public void finish() throws IOException {
         out.flush();
+        if (firstHeader != null) {
+            channel.write(firstHeader.rewind(), 0);
+        }
         channel.force(true);
         out.close();
         index.close();
