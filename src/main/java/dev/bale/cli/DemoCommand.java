@@ -19,6 +19,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "300", description = "Images to generate (default: ${DEFAULT-VALUE}).")
     int images;
 
+    @Option(names = "--tiny", description = "Generate 28x28 grayscale PNGs (a few hundred bytes each) instead of photos.")
+    boolean tiny;
+
     @Option(names = "--threads", defaultValue = "4", description = "Threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -27,8 +30,8 @@ final class DemoCommand implements Callable<Integer> {
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1");
         }
-        List<Demo.Row> rows = Demo.run(dir, SyntheticDataset.Spec.photos(images, 500, 375), Math.max(1, threads),
-                System.out, Progress::new);
+        SyntheticDataset.Spec spec = tiny ? SyntheticDataset.Spec.tiny(images) : SyntheticDataset.Spec.photos(images, 500, 375);
+        List<Demo.Row> rows = Demo.run(dir, spec, Math.max(1, threads), System.out, Progress::new);
         System.out.println();
         System.out.print(Demo.table(rows));
         boolean ok = rows.stream().allMatch(r -> r.problems().isEmpty());

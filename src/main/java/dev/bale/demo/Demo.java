@@ -38,13 +38,13 @@ public final class Demo {
      */
     public static List<Row> run(Path dir, SyntheticDataset.Spec spec, int threads, PrintStream log,
                                 Function<String, PackListener> listeners) throws IOException {
-        Path photos = dir.resolve("photos");
+        Path photos = dir.resolve(spec.png() ? "tiny" : "photos");
         if (Files.exists(photos)) {
             deleteTree(photos);
         }
         Files.createDirectories(photos);
-        log.printf("generating %d photo-like %dx%d JPEGs in %d classes under %s%n", spec.images(), spec.width(),
-                spec.height(), spec.classes(), photos);
+        log.printf("generating %d %dx%d %s in %d classes under %s%n", spec.images(), spec.width(), spec.height(),
+                spec.png() ? "grayscale PNGs" : "photo-like JPEGs", spec.classes(), photos);
         PackListener generating = listeners.apply("generate");
         generating.started(spec.images());
         SyntheticDataset.write(spec, photos, threads, done -> generating.progressed(done, 0));
@@ -53,7 +53,7 @@ public final class Demo {
         Source source = Source.folder(photos);
         List<Row> rows = new ArrayList<>();
         for (Layout layout : Layout.values()) {
-            Path out = dir.resolve("photos." + layout.id());
+            Path out = dir.resolve(photos.getFileName() + "." + layout.id());
             PackResult pack = Packer.pack(new SourceInput(source), out,
                     PackOptions.of(layout).withThreads(threads).withForce(true), listeners.apply("pack " + layout.id()));
             long started = System.nanoTime();
