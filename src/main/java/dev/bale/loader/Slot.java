@@ -1,0 +1,50 @@
+package dev.bale.loader;
+
+import dev.bale.torch.HostMemory;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * One buffer of the batch ring: room for a whole batch of images, labels and indices, allocated
+ * once and reused for batch after batch. {@code assigned} is the batch it may be filled for; the
+ * consumer's release moves it on by the ring's size.
+ */
+final class Slot {
+    final HostMemory images;
+    final HostMemory labels;
+    final int[] indices;
+    final AtomicInteger filled = new AtomicInteger();
+    volatile int assigned;
+    volatile int ready = -1;
+    /** Tensors over the whole buffers, made on first use and kept: wrapping costs nothing after that. */
+    Tensor imageTensor;
+    Tensor labelTensor;
+
+    Slot(long imageBytes, int batchSize, boolean pin) {
+        this.images = HostMemory.allocate(imageBytes, pin);
+        this.labels = HostMemory.allocate((long) batchSize * Long.BYTES, pin);
+        this.indices = new int[batchSize];
+    }
+
+    ByteBuffer imageBuffer() {
+        return images.buffer();
+    }
+
+    ByteBuffer labelBuffer() {
+        return labels.buffer();
+    }
+
+    void free() {
+        if (imageTensor != null) {
+            imageTensor.close();
+            imageTensor = null;
+        }
+        if (labelTensor != null) {
+            labelTensor.close();
+            labelTensor = null;
+        }
+        images.close();
+        labels.close();
+    }
+}

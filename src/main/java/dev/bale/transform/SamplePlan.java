@@ -1,0 +1,30 @@
+package dev.bale.transform;
+
+/**
+ * Everything native code needs to turn one encoded image into its batch slot: how much to reduce
+ * the decode, which rectangle of the decoded image to take, the output size, and the random
+ * choices already made. Mutable and reused per worker thread, so planning allocates nothing.
+ */
+public final class SamplePlan {
+    /** JPEG DCT scale divisor: 1, 2, 4 or 8. */
+    public int reduce = 1;
+    /** Crop rectangle in decoded-image pixels (after reduction). */
+    public int cropX;
+    public int cropY;
+    public int cropWidth;
+    public int cropHeight;
+    public int outWidth;
+    public int outHeight;
+    public boolean flip;
+    /** Colour jitter factors; 1 leaves the image as it is. */
+    public float brightness = 1;
+    public float contrast = 1;
+    public float saturation = 1;
+
+    @Override
+    public String toString() {
+        return "SamplePlan[reduce=" + reduce + ", crop=" + cropX + "," + cropY + " " + cropWidth + "x" + cropHeight
+                + " -> " + outWidth + "x" + outHeight + ", flip=" + flip + ", b/c/s=" + brightness + "/" + contrast
+                + "/" + saturation + "]";
+    }
+}
