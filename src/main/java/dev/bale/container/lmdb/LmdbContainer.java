@@ -74,6 +74,9 @@ public final class LmdbContainer implements Container {
                 }
                 classIds[i] = meta.order(ByteOrder.LITTLE_ENDIAN).getInt(8);
             }
+            // Commit, not just close: ending a transaction by abort (which close does) also closes
+            // the database handles opened in it, and every later get would fail with EINVAL.
+            txn.commit();
             return new LmdbContainer(path, env, images, records, manifest, classIds, fileSize);
         } catch (LmdbException | CorruptContainerException e) {
             env.close();
