@@ -36,14 +36,14 @@ public final class LmdbContainer implements Container {
     private final long fileSize;
 
     private LmdbContainer(Path path, Env<ByteBuffer> env, Dbi<ByteBuffer> images, Dbi<ByteBuffer> records,
-                          Manifest manifest, int[] classIds, long fileSize) {
+                          Manifest manifest, int[] classIds, long mapAddress, long fileSize) {
         this.path = path;
         this.env = env;
         this.images = images;
         this.records = records;
         this.manifest = manifest;
         this.classIds = classIds;
-        this.mapAddress = env.info().mapAddress;
+        this.mapAddress = mapAddress;
         this.fileSize = fileSize;
     }
 
@@ -57,12 +57,20 @@ public final class LmdbContainer implements Container {
             throw new CorruptContainerException(path + ": cannot open LMDB environment: " + e.getMessage(), e);
         }
         try (Txn<ByteBuffer> txn = env.txnRead()) {
+            int pageSize = env.stat().pageSize;
             Dbi<ByteBuffer> images = env.openDbi(txn, LmdbSchema.IMAGES.getBytes(StandardCharsets.US_ASCII), null, false);
             Dbi<ByteBuffer> records = env.openDbi(txn, LmdbSchema.RECORDS.getBytes(StandardCharsets.US_ASCII), null, false);
             Dbi<ByteBuffer> bale = env.openDbi(txn, LmdbSchema.BALE.getBytes(StandardCharsets.US_ASCII), null, false);
             ByteBuffer json = bale.get(txn, LmdbSchema.direct(LmdbSchema.MANIFEST_KEY));
             if (json == null) {
                 throw new CorruptContainerException(path + ": LMDB environment has no Bale manifest");
+            }
+            // Before the next get: lmdbjava re-points the same buffer at every value it returns.
+            long mapAddress = DirectAddress.mapAddress(json, pageSize);
+            long manifestAt = DirectAddress.of(json);
+            if (manifestAt < mapAddress + 2L * pageSize || manifestAt + json.remaining() > mapAddress + fileSize) {
+                throw new CorruptContainerException(path + ": cannot locate LMDB's map (the manifest's page header "
+                        + "names a page outside the file)");
             }
             Manifest manifest = Manifest.fromJson(StandardCharsets.UTF_8.decode(json).toString(), path + " (manifest)");
             int[] classIds = new int[manifest.count()];
@@ -77,7 +85,7 @@ public final class LmdbContainer implements Container {
             // Commit, not just close: ending a transaction by abort (which close does) also closes
             // the database handles opened in it, and every later get would fail with EINVAL.
             txn.commit();
-            return new LmdbContainer(path, env, images, records, manifest, classIds, fileSize);
+            return new LmdbContainer(path, env, images, records, manifest, classIds, mapAddress, fileSize);
         } catch (LmdbException | CorruptContainerException e) {
             env.close();
             throw e instanceof CorruptContainerException c ? c
