@@ -21,9 +21,9 @@ import org.lmdbjava.Txn;
 /**
  * Reads a Bale LMDB environment, opened read-only and lock-free ({@code MDB_RDONLY_ENV |
  * MDB_NOLOCK | MDB_NOTLS}): nothing writes it while Bale reads, and each reader keeps one read
- * transaction for its lifetime. A value handed out lies inside LMDB's map. Before a byte of it is
- * read, its length is checked against the length stored separately in {@code records}, so that a
- * damaged page yields an exception rather than a read past the mapping.
+ * transaction for its lifetime. A value handed out lies inside LMDB's map; before it is handed out
+ * its extent is checked against the map and the file, so that a damaged page yields an exception
+ * rather than a read outside the mapping.
  */
 public final class LmdbContainer implements Container {
     private final Path path;
@@ -32,16 +32,18 @@ public final class LmdbContainer implements Container {
     private final Dbi<ByteBuffer> records;
     private final Manifest manifest;
     private final int[] classIds;
+    private final long mapAddress;
     private final long fileSize;
 
     private LmdbContainer(Path path, Env<ByteBuffer> env, Dbi<ByteBuffer> images, Dbi<ByteBuffer> records,
-                          Manifest manifest, int[] classIds, long fileSize) {
+                          Manifest manifest, int[] classIds, long mapAddress, long fileSize) {
         this.path = path;
         this.env = env;
         this.images = images;
         this.records = records;
         this.manifest = manifest;
         this.classIds = classIds;
+        this.mapAddress = mapAddress;
         this.fileSize = fileSize;
     }
 
@@ -55,12 +57,20 @@ public final class LmdbContainer implements Container {
             throw new CorruptContainerException(path + ": cannot open LMDB environment: " + e.getMessage(), e);
         }
         try (Txn<ByteBuffer> txn = env.txnRead()) {
+            int pageSize = env.stat().pageSize;
             Dbi<ByteBuffer> images = env.openDbi(txn, LmdbSchema.IMAGES.getBytes(StandardCharsets.US_ASCII), null, false);
             Dbi<ByteBuffer> records = env.openDbi(txn, LmdbSchema.RECORDS.getBytes(StandardCharsets.US_ASCII), null, false);
             Dbi<ByteBuffer> bale = env.openDbi(txn, LmdbSchema.BALE.getBytes(StandardCharsets.US_ASCII), null, false);
             ByteBuffer json = bale.get(txn, LmdbSchema.direct(LmdbSchema.MANIFEST_KEY));
             if (json == null) {
                 throw new CorruptContainerException(path + ": LMDB environment has no Bale manifest");
+            }
+            // Before the next get: lmdbjava re-points the same buffer at every value it returns.
+            long mapAddress = DirectAddress.mapAddress(json, pageSize);
+            long manifestAt = DirectAddress.of(json);
+            if (manifestAt < mapAddress + 2L * pageSize || manifestAt + json.remaining() > mapAddress + fileSize) {
+                throw new CorruptContainerException(path + ": cannot locate LMDB's map (the manifest's page header "
+                        + "names a page outside the file)");
             }
             Manifest manifest = Manifest.fromJson(StandardCharsets.UTF_8.decode(json).toString(), path + " (manifest)");
             int[] classIds = new int[manifest.count()];
@@ -72,9 +82,10 @@ public final class LmdbContainer implements Container {
                 }
                 classIds[i] = meta.order(ByteOrder.LITTLE_ENDIAN).getInt(8);
             }
-            // Committing (not aborting) the transaction keeps the database handles open.
+            // Commit, not just close: ending a transaction by abort (which close does) also closes
+            // the database handles opened in it, and every later get would fail with EINVAL.
             txn.commit();
-            return new LmdbContainer(path, env, images, records, manifest, classIds, fileSize);
+            return new LmdbContainer(path, env, images, records, manifest, classIds, mapAddress, fileSize);
         } catch (LmdbException | CorruptContainerException e) {
             env.close();
             throw e instanceof CorruptContainerException c ? c
@@ -127,8 +138,6 @@ public final class LmdbContainer implements Container {
         @Override
         public ByteBuffer read(int i) {
             java.util.Objects.checkIndex(i, classIds.length);
-            // lmdbjava's get returns the transaction's one value buffer, re-pointed on every call:
-            // take what is needed from the first result before the second get.
             ByteBuffer meta = get(records, i);
             int length = meta.getInt(0);
             int crc = meta.getInt(4);
@@ -160,13 +169,14 @@ public final class LmdbContainer implements Container {
                 throw new CorruptContainerException(path + ": record " + i + ": missing from database '"
                         + new String(dbi.getName(), StandardCharsets.UTF_8) + "'");
             }
+            long address = DirectAddress.of(value);
+            if (address < mapAddress || address + value.remaining() > mapAddress + fileSize) {
+                throw new CorruptContainerException(path + ": record " + i + ": value lies outside the file");
+            }
             if (dbi == records && (value.remaining() < LmdbSchema.RECORD_HEADER
                     || value.remaining() > LmdbSchema.RECORD_HEADER + LmdbSchema.MAX_KEY_BYTES)) {
                 throw new CorruptContainerException(path + ": record " + i + ": index entry has an impossible size "
                         + value.remaining());
-            }
-            if (value.remaining() > fileSize) {
-                throw new CorruptContainerException(path + ": record " + i + ": value is larger than the file");
             }
             return value.order(ByteOrder.LITTLE_ENDIAN);
         }

@@ -36,7 +36,7 @@ public final class SqliteContainer implements Container {
 
     public static SqliteContainer open(Path path) throws IOException {
         // immutable=1: nothing writes the file while we read, so SQLite may skip locking.
-        String url = "jdbc:sqlite:file:" + path.toAbsolutePath() + "?mode=ro&immutable=1";
+        String url = "jdbc:sqlite:" + SqliteSchema.uri(path) + "?mode=ro&immutable=1";
         try (Connection connection = DriverManager.getConnection(url);
              PreparedStatement meta = connection.prepareStatement("SELECT value FROM bale_meta WHERE name = ?");
              PreparedStatement classes = connection.prepareStatement("SELECT id, class_id FROM bale_records ORDER BY id")) {

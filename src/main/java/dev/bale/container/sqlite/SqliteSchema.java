@@ -1,5 +1,8 @@
 package dev.bale.container.sqlite;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
 /**
  * The tables of a Bale SQLite container. {@code images} is the layout people already use for
  * images in SQLite, rowid = record index + 1; Bale's own bookkeeping sits in tables of its own, so
@@ -14,5 +17,24 @@ final class SqliteSchema {
     static final String MANIFEST = "manifest";
 
     private SqliteSchema() {
+    }
+
+    /**
+     * The SQLite URI of a file, for {@code jdbc:sqlite:}: every byte of the UTF-8 path outside
+     * {@code [A-Za-z0-9/._~-]} percent-encoded, so that a {@code ?}, {@code #} or {@code %} in a
+     * folder name is part of the path and not the start of the query, the fragment or an escape.
+     */
+    static String uri(Path file) {
+        StringBuilder uri = new StringBuilder("file:");
+        for (byte b : file.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/._~-".indexOf(c) >= 0) {
+                uri.append((char) c);
+            } else {
+                uri.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return uri.toString();
     }
 }

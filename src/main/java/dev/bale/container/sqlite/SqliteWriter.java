@@ -36,7 +36,7 @@ public final class SqliteWriter implements ContainerWriter {
             throw new IOException(path + " already exists");
         }
         try {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath());
+            connection = DriverManager.getConnection("jdbc:sqlite:" + SqliteSchema.uri(path));
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode = OFF");
                 statement.execute("PRAGMA synchronous = OFF");

@@ -68,6 +68,7 @@ final class ExampleFields {
             }
             int length = in.readRawVarint32();
             int start = in.getTotalBytesRead();
+            checkInside(features, start, length, FEATURES_ENTRY);
             ByteBuffer entry = features.slice(start, length);
             in.skipRawBytes(length);
             if (name.equals(entryKey(entry))) {
@@ -88,6 +89,17 @@ final class ExampleFields {
         return "";
     }
 
+    /**
+     * Checks that a length-delimited field lies inside its message before it is sliced: a damaged
+     * or hostile Example may give a negative length, or one that overflows {@code start + length}.
+     */
+    private static void checkInside(ByteBuffer message, int start, int length, int number) throws IOException {
+        if (length < 0 || length > message.limit() - start) {
+            throw new IOException("field " + number + " (" + length + " bytes at " + start
+                    + ") runs past the end of its message (" + message.limit() + " bytes)");
+        }
+    }
+
     /** A singular message field: its last occurrence, as protobuf merges repeats. */
     private static ByteBuffer field(ByteBuffer message, int number) throws IOException {
         return lengthDelimited(message, number, false);
@@ -102,9 +114,7 @@ final class ExampleFields {
                     && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                 int length = in.readRawVarint32();
                 int start = in.getTotalBytesRead();
-                if (length < 0 || start + length > message.limit()) {
-                    throw new IOException("field " + number + " runs past the end of its message");
-                }
+                checkInside(message, start, length, number);
                 ByteBuffer value = message.slice(start, length);
                 if (first) {
                     return value;
