@@ -1,0 +1,127 @@
+package dev.bale.loader;
+
+import dev.bale.torch.Tensors;
+import java.nio.ByteBuffer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * One batch, living in a buffer of the loader's ring. It stays valid until it is closed or the next
+ * batch of its epoch is asked for, whichever comes first; then its buffer is refilled. Tensors it
+ * hands out wrap that buffer without copying and must not be used after that either (copy them,
+ * or move them to the GPU, to keep them).
+ */
+public final class Batch implements AutoCloseable {
+    private final DataLoader loader;
+    private final Slot slot;
+    private final int epoch;
+    private final int number;
+    private final int size;
+    private Tensor narrowedImages;
+    private Tensor narrowedLabels;
+    private boolean released;
+
+    Batch(DataLoader loader, Slot slot, int epoch, int number, int size) {
+        this.loader = loader;
+        this.slot = slot;
+        this.epoch = epoch;
+        this.number = number;
+        this.size = size;
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    /** The batch's number within its epoch, counting from 0. */
+    public int number() {
+        return number;
+    }
+
+    /** Samples in this batch: the batch size, or fewer for a short last batch. */
+    public int size() {
+        return size;
+    }
+
+    /** The images as a tensor [N, C, H, W] (float32 or uint8), or [N, H, W, C] for uint8 HWC; no copy. */
+    public Tensor images() {
+        checkLive();
+        if (slot.imageTensor == null) {
+            slot.imageTensor = Tensors.wrap(slot.imageBuffer(), loader.batchShape(), loader.elementType());
+        }
+        if (size == loader.batchSize()) {
+            return slot.imageTensor;
+        }
+        if (narrowedImages == null) {
+            narrowedImages = slot.imageTensor.narrow(0, 0, size);
+        }
+        return narrowedImages;
+    }
+
+    /** The class ids as an int64 tensor [N]; no copy. */
+    public Tensor labels() {
+        checkLive();
+        if (slot.labelTensor == null) {
+            slot.labelTensor = Tensors.wrap(slot.labelBuffer(), new long[] {loader.batchSize()}, torch.ScalarType.Long);
+        }
+        if (size == loader.batchSize()) {
+            return slot.labelTensor;
+        }
+        if (narrowedLabels == null) {
+            narrowedLabels = slot.labelTensor.narrow(0, 0, size);
+        }
+        return narrowedLabels;
+    }
+
+    /** The raw image bytes (native byte order), {@code size() * loader.sampleBytes()} of them from index 0. */
+    public ByteBuffer imageBuffer() {
+        checkLive();
+        return slot.imageBuffer().duplicate().limit(Math.toIntExact((long) size * loader.sampleBytes()))
+                .order(slot.imageBuffer().order());
+    }
+
+    /** Class id of sample {@code i}. */
+    public long label(int i) {
+        checkLive();
+        java.util.Objects.checkIndex(i, size);
+        return slot.labelBuffer().getLong(i * Long.BYTES);
+    }
+
+    /** Record index of sample {@code i} in the container. */
+    public int index(int i) {
+        checkLive();
+        java.util.Objects.checkIndex(i, size);
+        return slot.indices[i];
+    }
+
+    /** Record indices of all samples, in batch order (a copy). */
+    public int[] indices() {
+        checkLive();
+        return java.util.Arrays.copyOf(slot.indices, size);
+    }
+
+    private void checkLive() {
+        if (released) {
+            throw new IllegalStateException("batch " + number + " of epoch " + epoch + " was released: its buffer is being refilled");
+        }
+    }
+
+    boolean released() {
+        return released;
+    }
+
+    /** Gives the buffer back to the loader for refilling. Idempotent. */
+    @Override
+    public void close() {
+        if (!released) {
+            released = true;
+            if (narrowedImages != null) {
+                narrowedImages.close();
+            }
+            if (narrowedLabels != null) {
+                narrowedLabels.close();
+            }
+            loader.release(slot, number);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package dev.bale.loader;
+
+import dev.bale.container.Container;
+import dev.bale.sample.EpochPlan;
+import dev.bale.sample.Sampler;
+import dev.bale.torch.Cuda;
+import dev.bale.transform.Transform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Streams a container as batches of decoded, transformed images. Java owns the sampler and the
+ * worker threads; each worker reads encoded bytes zero-copy from its own reader and calls native
+ * code that decodes and transforms straight into its sample's slot of a preallocated batch buffer.
+ * Buffers form a ring of {@code prefetch} batches; one is refilled only after the consumer released
+ * the batch in it. Batches come out in sampler order whatever the number of workers, and a
+ * sample's random augmentation depends only on (seed, epoch, index): the same seed gives the same
+ * batches, bit for bit, with 1 or 8 workers.
+ *
+ * <pre>{@code
+ * try (DataLoader loader = DataLoader.builder(container).batchSize(64).workers(4)
+ *         .transform(Transform.train()).shuffle(true).seed(1).build()) {
+ *     for (int epoch = 0; epoch < 10; epoch++) {
+ *         for (Batch batch : loader.epoch(epoch)) {
+ *             Tensor x = batch.images(), y = batch.labels();
+ *             ...
+ *         }
+ *     }
+ * }
+ * }</pre>
+ */
+public final class DataLoader implements AutoCloseable {
+    private final Container container;
+    private final Sampler sampler;
+    private final Transform transform;
+    private final int batchSize;
+    private final boolean dropLast;
+    private final long seed;
+    private final BadSamplePolicy onBadSample;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final long sampleBytes;
+    private final Slot[] ring;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled on every event that someone may wait for: a job posted, a batch ready, a slot freed, a stop. */
+    final Condition changed = lock.newCondition();
+    volatile Job job;
+    volatile boolean closed;
+    private Epoch current;
+    private LoaderStats lastStats;
+
+    private DataLoader(Builder b) {
+        this.container = b.container;
+        this.transform = b.transform;
+        this.batchSize = b.batchSize;
+        this.dropLast = b.dropLast;
+        this.seed = b.seed;
+        this.onBadSample = b.onBadSample;
+        this.sampler = b.sampler != null ? b.sampler
+                : b.shuffle ? Sampler.shuffled(container.size(), b.seed) : Sampler.sequential(container.size());
+        int[] shape = SampleShape.of(container, transform);
+        this.channels = shape[0];
+        this.height = shape[1];
+        this.width = shape[2];
+        this.sampleBytes = (long) channels * height * width * transform.elementBytes();
+        boolean pin = b.device.startsWith("cuda");
+        if (pin && !Cuda.available()) {
+            throw new IllegalStateException("device " + b.device + " asked for, but no CUDA device is available");
+        }
+        this.ring = new Slot[b.prefetch];
+        try {
+            for (int i = 0; i < ring.length; i++) {
+                ring[i] = new Slot(sampleBytes * batchSize, batchSize, pin);
+            }
+            for (int w = 0; w < b.workers; w++) {
+                Worker worker = new Worker(this);
+                Thread thread = new Thread(worker, "bale-loader-" + w);
+                thread.setDaemon(true);
+                workers.add(worker);
+                threads.add(thread);
+            }
+        } catch (RuntimeException | Error e) {
+            freeRing();
+            throw e;
+        }
+        threads.forEach(Thread::start);
+    }
+
+    public static Builder builder(Container container) {
+        return new Builder(container);
+    }
+
+    /** Batches of epoch {@code epoch}, from the first. */
+    public Epoch epoch(int epoch) {
+        return epoch(epoch, 0);
+    }
+
+    /**
+     * Batches of epoch {@code epoch} from batch {@code firstBatch} on: exactly those an
+     * uninterrupted epoch would have produced from there (to resume a run). Starting an epoch ends
+     * the one before, if it is still running.
+     */
+    public Epoch epoch(int epoch, int firstBatch) {
+        if (closed) {
+            throw new IllegalStateException("loader is closed");
+        }
+        if (current != null) {
+            current.close();
+        }
+        EpochPlan plan = new EpochPlan(sampler.indices(epoch), batchSize, dropLast);
+        if (firstBatch < 0 || firstBatch > plan.batches()) {
+            throw new IllegalArgumentException("epoch " + epoch + " has " + plan.batches() + " batches; cannot start at " + firstBatch);
+        }
+        Job next = new Job(epoch, plan, firstBatch);
+        for (int k = 0; k < ring.length; k++) {
+            ring[k].filled.set(0);
+            ring[k].ready = -1;
+            ring[k].assigned = firstBatch + k;
+        }
+        lock.lock();
+        try {
+            job = next;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        current = new Epoch(this, next);
+        return current;
+    }
+
+    /** Number of batches epoch {@code epoch} has. */
+    public int batches(int epoch) {
+        return new EpochPlan(sampler.indices(epoch), batchSize, dropLast).batches();
+    }
+
+    Slot slotOf(Job job, int batch) {
+        return ring[(batch - job.firstBatch) % ring.length];
+    }
+
+    /** Called by a batch's close: the slot may now be filled with the batch {@code ring.length} later. */
+    void release(Slot slot, int batch) {
+        lock.lock();
+        try {
+            slot.filled.set(0);
+            slot.ready = -1;
+            slot.assigned = batch + ring.length;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the job and waits until no worker touches a slot any more. */
+    void finish(Job finished) {
+        lock.lock();
+        try {
+            finished.aborted = true;
+            changed.signalAll();
+            while (finished.workersDone.get() < workers.size() && !closed) {
+                changed.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void recordStats(LoaderStats stats) {
+        lastStats = stats;
+    }
+
+    /** Stats of the last epoch that ended (or of the current one so far, once it ends). */
+    public LoaderStats lastStats() {
+        return lastStats;
+    }
+
+    Container container() {
+        return container;
+    }
+
+    Transform transform() {
+        return transform;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    BadSamplePolicy onBadSample() {
+        return onBadSample;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Bytes of one decoded sample in a batch buffer. */
+    public long sampleBytes() {
+        return sampleBytes;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** Shape of a full batch's image tensor. */
+    public long[] batchShape() {
+        return transform.output() == Transform.Output.UINT8_HWC
+                ? new long[] {batchSize, height, width, channels}
+                : new long[] {batchSize, channels, height, width};
+    }
+
+    torch.ScalarType elementType() {
+        return transform.output() == Transform.Output.FLOAT_CHW ? torch.ScalarType.Float : torch.ScalarType.Byte;
+    }
+
+    /** Whether the ring's buffers are page-locked (CUDA pinned) memory. */
+    public boolean pinned() {
+        return ring[0].images.pinned();
+    }
+
+    /**
+     * Stops the workers (mid-epoch too), waits for them, and frees every native buffer. Batches and
+     * tensors handed out become invalid.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        lock.lock();
+        try {
+            closed = true;
+            Job running = job;
+            if (running != null) {
+                running.aborted = true;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        freeRing();
+    }
+
+    private void freeRing() {
+        for (Slot slot : ring) {
+            if (slot != null) {
+                slot.free();
+            }
+        }
+    }
+
+    /** Builds a {@link DataLoader}; only the container is required. */
+    public static final class Builder {
+        private final Container container;
+        private int batchSize = 64;
+        private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private Sampler sampler;
+        private boolean shuffle;
+        private Transform transform = Transform.eval();
+        private String device = "cpu";
+        private int prefetch = 3;
+        private long seed;
+        private boolean dropLast;
+        private BadSamplePolicy onBadSample = BadSamplePolicy.FAIL;
+
+        private Builder(Container container) {
+            this.container = Objects.requireNonNull(container);
+        }
+
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be at least 1");
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Worker threads (default: one per core). */
+        public Builder workers(int workers) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("need at least 1 worker");
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /** The order of samples; overrides {@link #shuffle}. Default: sequential. */
+        public Builder sampler(Sampler sampler) {
+            this.sampler = sampler;
+            return this;
+        }
+
+        /** A new permutation each epoch, from the seed. */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        public Builder transform(Transform transform) {
+            this.transform = Objects.requireNonNull(transform);
+            return this;
+        }
+
+        /** "cpu" (default), or "cuda"/"cuda:N": batch buffers are then pinned for asynchronous copies. */
+        public Builder device(String device) {
+            this.device = Objects.requireNonNull(device);
+            return this;
+        }
+
+        /** Batches prepared ahead of the consumer: the ring's size (default 3). */
+        public Builder prefetch(int prefetch) {
+            if (prefetch < 1) {
+                throw new IllegalArgumentException("prefetch must be at least 1");
+            }
+            this.prefetch = prefetch;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Drop a last batch shorter than the batch size. */
+        public Builder dropLast(boolean dropLast) {
+            this.dropLast = dropLast;
+            return this;
+        }
+
+        public Builder onBadSample(BadSamplePolicy policy) {
+            this.onBadSample = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        public DataLoader build() {
+            return new DataLoader(this);
+        }
+    }
+}
