@@ -90,7 +90,6 @@ build_library() {
   local link=()
   local lib
   for lib in "${opencv_libs[@]}"; do link+=("-l$lib"); done
-  echo "cppbuild.sh: compiling $out"
   g++ "${cxxflags[@]}" -DBALE_BUILDING_LIBRARY -I"$root/native/include" -I"$sdk/include/opencv4" \
     -shared -Wl,-soname,libbale.so -Wl,--no-undefined -o "$out" "$root/native/src/"*.cpp \
     -L"$sdk/lib" "${link[@]}" "$@"
@@ -107,6 +106,7 @@ case "$mode" in
     build_library "$2"
     ;;
   standalone)
+    echo "cppbuild.sh: building target/native: libbale.so, decode_one"
     platform=${PLATFORM:-linux-x86_64}
     classpath="$native/classpath.txt"
     mkdir -p "$native"
@@ -117,7 +117,6 @@ case "$mode" in
     # libopenblas.so.0 itself, so the loader finds it there before libopencv_core.so asks for it
     # (that library's own search path is the machine it was built on).
     build_library "$native" -Wl,-rpath,'$ORIGIN/sdk/lib' -Wl,--no-as-needed -lopenblas
-    echo "cppbuild.sh: compiling $native/decode_one"
     g++ "${cxxflags[@]}" -I"$root/native/include" -o "$native/decode_one" "$root/native/example/decode_one.cpp" \
       -L"$native" -lbale -Wl,-rpath,'$ORIGIN' -Wl,-rpath-link,"$sdk/lib"
     ;;
