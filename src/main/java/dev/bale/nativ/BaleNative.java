@@ -1,5 +1,6 @@
 package dev.bale.nativ;
 
+import java.util.Objects;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -7,6 +8,7 @@ import org.bytedeco.javacpp.annotation.ByRef;
 import org.bytedeco.javacpp.annotation.ByVal;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.Name;
 import org.bytedeco.javacpp.annotation.Namespace;
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.javacpp.annotation.Properties;
@@ -78,10 +80,28 @@ public class BaleNative {
         public native TransformParams saturation(float setter);
         public native int output();
         public native TransformParams output(int setter);
-        public native float mean(int i);
-        public native TransformParams mean(int i, float setter);
-        public native float std(int i);
-        public native TransformParams std(int i, float setter);
+        /** Channel {@code c} of {@code mean}; c is checked, since native code indexes the array as is. */
+        public float mean(int c) {
+            return mean_at(Objects.checkIndex(c, 3));
+        }
+
+        public TransformParams mean(int c, float setter) {
+            return mean_at(Objects.checkIndex(c, 3), setter);
+        }
+
+        /** Channel {@code c} of {@code std}; c is checked, since native code indexes the array as is. */
+        public float std(int c) {
+            return std_at(Objects.checkIndex(c, 3));
+        }
+
+        public TransformParams std(int c, float setter) {
+            return std_at(Objects.checkIndex(c, 3), setter);
+        }
+
+        @Name("mean") private native float mean_at(int c);
+        @Name("mean") private native TransformParams mean_at(int c, float setter);
+        @Name("std") private native float std_at(int c);
+        @Name("std") private native TransformParams std_at(int c, float setter);
         public native int expect_w();
         public native TransformParams expect_w(int setter);
         public native int expect_h();

@@ -43,10 +43,14 @@ public final class NativeDecoder implements AutoCloseable {
      *                buffers are refused, since passing one would copy it.
      * @param target  a direct buffer, typically a batch; reuse the same buffer object across calls
      * @throws IllegalArgumentException  if a buffer is not direct
+     * @throws IllegalStateException     if the decoder is closed
      * @throws IndexOutOfBoundsException if the output does not fit in {@code target} at {@code offset}
      * @throws NativeDecodeException     if the image cannot be decoded or transformed as asked
      */
     public void decode(ByteBuffer encoded, ByteBuffer target, long offset) {
+        if (params.isNull()) {
+            throw new IllegalStateException("decoder is closed");
+        }
         requireDirect(encoded, "encoded");
         requireDirect(target, "target");
         long bytes = outputBytes();

@@ -196,6 +196,15 @@ class NativeDecoderTest {
     }
 
     @Test
+    void channelIndexIsCheckedAndClosedDecoderRefuses() {
+        assertThrows(IndexOutOfBoundsException.class, () -> decoder.params().mean(3, 0.5f));
+        assertThrows(IndexOutOfBoundsException.class, () -> decoder.params().std(-1));
+        decoder.close();
+        assertThrows(IllegalStateException.class,
+                () -> decoder.decode(TestImages.photo(0), ByteBuffer.allocateDirect(16), 0));
+    }
+
+    @Test
     void decoderKeepsWorkingAfterFailures() {
         ByteBuffer photo = TestImages.photo(0);
         Transform t = Transform.evalCrop(W, H);
