@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 namespace bale {
@@ -75,6 +76,28 @@ const char* invalid_params(const TransformParams& p) {
         }
     }
     return nullptr;
+}
+
+uint32_t big_endian_u32(const uint8_t* p) {
+    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+// For a PNG, checks that no chunk claims more bytes than follow it. OpenCV's PNG reader allocates
+// what a chunk claims before reading it: one damaged length in a 500-byte file cost 3 GB and seconds.
+int check_png_chunks(const uint8_t* src, size_t len, char* err, int err_len) {
+    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (len < sizeof signature || std::memcmp(src, signature, sizeof signature) != 0) return STATUS_OK;
+    size_t at = sizeof signature;
+    while (len - at >= 12) {  // length, type, data, CRC
+        const uint32_t length = big_endian_u32(src + at);
+        if (length > len - at - 12) {
+            return fail(err, err_len, STATUS_UNDECODABLE, "PNG chunk %.4s at byte %zu claims %u bytes, %zu follow",
+                        reinterpret_cast<const char*>(src + at + 4), at, length, len - at - 12);
+        }
+        if (std::memcmp(src + at + 4, "IEND", 4) == 0) break;
+        at += 12 + size_t(length);
+    }
+    return STATUS_OK;
 }
 
 // Colour jitter, in place; img is BGR or gray, 8-bit. Each step runs only when its factor is not 1.
@@ -168,6 +191,8 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
         return fail(err, err_len, STATUS_BAD_PARAMS, "input of %zu bytes is over OpenCV's 2 GiB limit", len);
     }
     if (const char* problem = invalid_params(p)) return fail(err, err_len, STATUS_BAD_PARAMS, "%s", problem);
+
+    if (const int status = check_png_chunks(src, len, err, err_len)) return status;
 
     Scratch& s = scratch;
     try {

@@ -17,7 +17,8 @@ public final class NativeDecoder implements AutoCloseable {
     private static final int ERROR_CAPACITY = 512;
 
     private final TransformParams params = BaleNative.default_params();
-    private final BytePointer error = new BytePointer(ERROR_CAPACITY);
+    /** Where native code writes its message; limit 0 makes getString() stop at the message's NUL. */
+    private final BytePointer error = new BytePointer(ERROR_CAPACITY).limit(0);
     /** The last target buffer and a pointer to its index 0, kept while callers reuse the buffer. */
     private ByteBuffer target;
     private BytePointer targetBase;

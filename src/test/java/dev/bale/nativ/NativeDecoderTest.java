@@ -156,6 +156,26 @@ class NativeDecoderTest {
     }
 
     @Test
+    void messageIsExactlyTheNativeOne() {
+        Transform t = Transform.evalCrop(W, H);
+        t.applyTo(decoder.params());
+        NativeDecodeException e = assertThrows(NativeDecodeException.class,
+                () -> decoder.decode(ByteBuffer.allocateDirect(0), ByteBuffer.allocateDirect(t.outputBytes()), 0));
+        assertEquals("empty input: 0 bytes", e.getMessage());
+    }
+
+    @Test
+    void pngChunkClaimingMoreThanTheFileIsRefusedBeforeDecoding() {
+        // Without the check, OpenCV allocates what the IDAT length claims: 3 GB here.
+        byte[] png = TestImages.bytes(TestImages.tiny(0));
+        int idat = 8 + 12 + 13; // signature, IHDR
+        assertEquals("IDAT", new String(png, idat + 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        ByteBuffer.wrap(png).putInt(idat, 0xBA000000);
+        assertStatus(BaleNative.STATUS_UNDECODABLE, "PNG chunk IDAT at byte 33 claims 3120562176 bytes", TestImages.direct(png),
+                tinyTransform());
+    }
+
+    @Test
     void cropOutsideTheDecodedImageFails() {
         // In full-size coordinates, but decoded at half size.
         assertStatus(BaleNative.STATUS_BAD_GEOMETRY, "outside the decoded 250x188 image", TestImages.photo(0),
@@ -180,6 +200,40 @@ class NativeDecoderTest {
         assertStatus(BaleNative.STATUS_BAD_PARAMS, "output", TestImages.photo(0), Transform.evalCrop(W, H).output(7));
         assertStatus(BaleNative.STATUS_BAD_PARAMS, "brightness", TestImages.photo(0),
                 Transform.evalCrop(W, H).jitter(Float.NaN, 1, 1));
+    }
+
+    @Test
+    void damagedImagesDecodeOrFailCleanly() {
+        // Cut short or with bytes overwritten: each either decodes or throws NativeDecodeException.
+        Transform t = noResize(0, 0);
+        t.outW = 32;
+        t.outH = 32;
+        Random random = new Random(3);
+        byte[][] originals = {
+                dev.bale.demo.SyntheticDataset.encode(dev.bale.demo.SyntheticDataset.Spec.photos(1, 160, 120), 0),
+                TestImages.bytes(TestImages.tiny(0))};
+        int failed = 0;
+        for (byte[] original : originals) {
+            for (int i = 0; i < 300; i++) {
+                byte[] damaged;
+                if (i % 2 == 0) {
+                    damaged = java.util.Arrays.copyOf(original, 1 + random.nextInt(original.length - 1));
+                } else {
+                    damaged = original.clone();
+                    for (int k = 1 + random.nextInt(20); k > 0; k--) {
+                        damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+                    }
+                }
+                try {
+                    decode(TestImages.direct(damaged), t);
+                } catch (NativeDecodeException e) {
+                    assertTrue(e.status() == BaleNative.STATUS_UNDECODABLE || e.status() == BaleNative.STATUS_OPENCV_ERROR,
+                            e.getMessage());
+                    failed++;
+                }
+            }
+        }
+        assertTrue(failed > 0, "no damaged image was refused");
     }
 
     @Test
