@@ -126,9 +126,9 @@ void jitter(cv::Mat& img, const TransformParams& p, Scratch& s) {
     }
 }
 
-// Writes img (out_h x out_w, BGR or gray, 8-bit) to dst in p's layout and RGB order. The
-// destinations are const Mat headers over dst: OpenCV treats those as fixed-size outputs, so it
-// writes straight into dst and would throw rather than silently write elsewhere.
+// Writes img (out_h x out_w, BGR or gray, 8-bit) to dst in p's layout and RGB order. Every
+// destination is a Mat header over dst of exactly the size and type written, so OpenCV keeps it
+// and writes straight into dst: no intermediate image, no copy.
 void write_output(const cv::Mat& img, const TransformParams& p, uint8_t* dst, Scratch& s) {
     const int h = p.out_h, w = p.out_w;
     const size_t plane = static_cast<size_t>(w) * h;

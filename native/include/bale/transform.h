@@ -60,7 +60,8 @@ BALE_API size_t output_bytes(const TransformParams& p);
 // header's size divided by reduce, rounded up for JPEG) -> crop -> resize (INTER_LINEAR) if the
 // crop is not out_w x out_h -> flip -> brightness, contrast, saturation -> BGR to RGB -> layout.
 // Returns STATUS_OK, or another Status with a message in err (truncated to err_len, NUL-terminated;
-// err may be null). Never reads outside src or writes outside dst[0, output_bytes(p)).
+// err may be null). Never reads outside src or writes outside dst[0, output_bytes(p)). A PNG whose
+// chunks claim more bytes than len is refused before OpenCV, which would allocate what they claim.
 // Thread-safe: scratch images are per thread.
 BALE_API int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, void* dst,
                               char* err, int err_len);
