@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The one description of how Bale's native library, libbale.so (native/src, header in
+# native/include), is compiled and linked. Two ways in:
+#
+#   ./cppbuild.sh standalone
+#       For C++ users: target/native/libbale.so and the example target/native/decode_one, runnable
+#       in place. Asks Maven only for the dependency jars (versions stay in pom.xml).
+#
+#   cppbuild.sh maven LIBDIR
+#       What `mvn package` / `mvn test` run, through the org.bytedeco:javacpp plugin's buildCommand
+#       (execution "cppbuild" in pom.xml), before the plugin's own execution compiles the JNI glue for
+#       dev.bale.nativ.BaleNative. Puts libbale.so in LIBDIR, the classes folder next to that glue:
+#       the glue links against it there, and JavaCPP's Loader finds it there (or in the jar) at run
+#       time. The plugin passes the jars it resolved in $PLATFORM_ARTIFACTS and the platform in $PLATFORM.
+#
+# OpenCV is the one the bytedeco opencv jar ships, never a system one, so that libbale.so and the
+# Java bindings load the same libraries. Its headers and the three libraries used are unpacked into
+# target/native/sdk, which the JNI step in pom.xml also compiles and links against. The jars hold
+# only versioned libraries (libopencv_core.so.413): unversioned links are added so that -l works.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+native="$root/target/native"
+sdk="$native/sdk"
+
+# -ffp-contract=off: no fused multiply-adds in our arithmetic, so results match a Java reference
+# that makes the same OpenCV calls bit for bit; no -ffast-math for the same reason.
+cxxflags=(-std=c++17 -O2 -ffp-contract=off -fPIC -fvisibility=hidden -Wall -Wextra)
+opencv_libs=(opencv_imgcodecs opencv_imgproc opencv_core)
+
+die() {
+  echo "cppbuild.sh: $*" >&2
+  exit 1
+}
+
+# The jar of artifact $1 for the platform, from the colon-separated list $2.
+platform_jar() {
+  local jar
+  local IFS=':'
+  for jar in $2; do
+    [[ "$(basename "$jar")" == "$1"-*-"$platform".jar ]] && { echo "$jar"; return; }
+  done
+  die "no $1 jar for $platform among the dependencies"
+}
+
+# Unpacks headers and libraries from the opencv and openblas jars into $sdk, unless the same jars
+# were unpacked there before.
+unpack_sdk() {
+  local opencv_jar=$1 openblas_jar=$2
+  local stamp="$sdk/unpacked-from"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$opencv_jar $openblas_jar" ]]; then
+    return
+  fi
+  rm -rf "$sdk"
+  mkdir -p "$sdk/unpack" "$sdk/include" "$sdk/lib"
+  local opencv="org/bytedeco/opencv/$platform" openblas="org/bytedeco/openblas/$platform"
+  local lib_entries
+  lib_entries=$(jar tf "$opencv_jar" | grep -E "^$opencv/lib($(IFS='|'; echo "${opencv_libs[*]}"))\.so\.[0-9]+$") \
+    || die "no OpenCV libraries in $opencv_jar"
+  (
+    cd "$sdk/unpack"
+    # shellcheck disable=SC2086 # one entry per word
+    jar xf "$opencv_jar" "$opencv/include/" $lib_entries
+    # OpenBLAS: its headers are part of the OpenCV preset's includes (the JNI glue needs them),
+    # and libopencv_core.so needs libopenblas.so.0, which needs the two Fortran runtime libraries.
+    jar xf "$openblas_jar" "$openblas/include/" "$openblas/libopenblas.so.0" "$openblas/libgfortran.so.5" \
+      "$openblas/libquadmath.so.0"
+  )
+  mv "$sdk/unpack/$opencv/include/"* "$sdk/unpack/$openblas/include/"* "$sdk/include/"
+  mv "$sdk/unpack/$opencv/"lib*.so.* "$sdk/unpack/$openblas/"lib*.so.* "$sdk/lib/"
+  rm -rf "$sdk/unpack"
+  local lib
+  for lib in "$sdk/lib/"*.so.*; do
+    ln -sf "$(basename "$lib")" "${lib%.so.*}.so"
+  done
+  echo "$opencv_jar $openblas_jar" > "$stamp"
+}
+
+# Builds $1/libbale.so unless it is newer than its sources. Extra linker flags follow.
+build_library() {
+  local out="$1/libbale.so"
+  shift
+  local sources=("$root/native/src/"*.cpp "$root/native/include/bale/"*.h)
+  local newest
+  newest=$(ls -t "${sources[@]}" "$sdk/unpacked-from" | head -n 1)
+  if [[ -f "$out" && "$out" -nt "$newest" ]]; then
+    return
+  fi
+  mkdir -p "$(dirname "$out")"
+  local link=()
+  local lib
+  for lib in "${opencv_libs[@]}"; do link+=("-l$lib"); done
+  g++ "${cxxflags[@]}" -DBALE_BUILDING_LIBRARY -I"$root/native/include" -I"$sdk/include/opencv4" \
+    -shared -Wl,-soname,libbale.so -Wl,--no-undefined -o "$out" "$root/native/src/"*.cpp \
+    -L"$sdk/lib" "${link[@]}" "$@"
+}
+
+mode=${1:-}
+case "$mode" in
+  maven)
+    [[ $# -eq 2 ]] || die "usage: cppbuild.sh maven LIBDIR"
+    platform=${PLATFORM:?PLATFORM is set by the javacpp Maven plugin}
+    jars=${PLATFORM_ARTIFACTS:?PLATFORM_ARTIFACTS is set by the javacpp Maven plugin}
+    unpack_sdk "$(platform_jar opencv "$jars")" "$(platform_jar openblas "$jars")"
+    # In the JVM, JavaCPP has loaded OpenCV and OpenBLAS before libbale.so: nothing to find at run time.
+    build_library "$2"
+    ;;
+  standalone)
+    echo "cppbuild.sh: building target/native: libbale.so, decode_one"
+    platform=${PLATFORM:-linux-x86_64}
+    classpath="$native/classpath.txt"
+    mkdir -p "$native"
+    (cd "$root" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath")
+    jars=$(cat "$classpath")
+    unpack_sdk "$(platform_jar opencv "$jars")" "$(platform_jar openblas "$jars")"
+    # Found beside each other, with no LD_LIBRARY_PATH: libbale.so looks in sdk/lib. It also names
+    # libopenblas.so.0 itself, so the loader finds it there before libopencv_core.so asks for it
+    # (that library's own search path is the machine it was built on).
+    build_library "$native" -Wl,-rpath,'$ORIGIN/sdk/lib' -Wl,--no-as-needed -lopenblas
+    g++ "${cxxflags[@]}" -I"$root/native/include" -o "$native/decode_one" "$root/native/example/decode_one.cpp" \
+      -L"$native" -lbale -Wl,-rpath,'$ORIGIN' -Wl,-rpath-link,"$sdk/lib"
+    ;;
+  *)
+    die "usage: ./cppbuild.sh standalone | cppbuild.sh maven LIBDIR (run by Maven)"
+    ;;
+esac

@@ -1,0 +1,75 @@
+// Bale's per-sample hot path: decode an encoded JPEG/PNG and turn it into a training tensor in one
+// call, writing straight into the caller's memory (a slot of a batch buffer).
+//
+// The header is plain C++11 with no OpenCV types, so that JavaCPP can bind it and C++ users need
+// no OpenCV headers to call it.
+#ifndef BALE_TRANSFORM_H
+#define BALE_TRANSFORM_H
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(BALE_BUILDING_LIBRARY)
+#define BALE_API __attribute__((visibility("default")))
+#else
+#define BALE_API
+#endif
+
+namespace bale {
+
+// Values of TransformParams::output.
+enum OutputLayout : int32_t {
+    OUTPUT_FLOAT32_CHW = 0,  // float32 planes R, G, B, normalized: (v / 255 - mean[c]) / std[c]
+    OUTPUT_UINT8_CHW = 1,    // uint8 planes R, G, B
+    OUTPUT_UINT8_HWC = 2,    // uint8 interleaved RGB rows
+};
+
+// Return values of decode_transform.
+enum Status : int {
+    STATUS_OK = 0,
+    STATUS_BAD_PARAMS = 1,    // a parameter is out of range, or src/dst is null
+    STATUS_UNDECODABLE = 2,   // the bytes are not an image OpenCV can decode
+    STATUS_BAD_GEOMETRY = 3,  // the crop falls outside the decoded image, or expect_w/h do not match
+    STATUS_OPENCV_ERROR = 4,  // OpenCV threw; the message is OpenCV's
+};
+
+// What to do with one sample. Plain primitives only, so that JavaCPP maps it field by field.
+struct TransformParams {
+    int32_t reduce;     // 1, 2, 4 or 8: let the decoder scale down by this factor (JPEG does it in the IDCT)
+    int32_t grayscale;  // nonzero: decode to one channel
+    int32_t crop_x, crop_y, crop_w, crop_h;  // region of interest, in pixels of the DECODED (reduced) image;
+                                             // all 0: the whole decoded image
+    int32_t out_w, out_h;                    // output size; the crop is resized (bilinear) when it differs
+    int32_t flip;                            // nonzero: mirror horizontally
+    float brightness, contrast, saturation;  // jitter factors; 1 leaves the image as it is
+    int32_t output;                          // an OutputLayout
+    float mean[3], std[3];                   // per RGB channel (index 0 for grayscale); OUTPUT_FLOAT32_CHW only
+    int32_t expect_w, expect_h;  // if > 0, the decoded image must be exactly this size, else STATUS_BAD_GEOMETRY
+};
+
+// A TransformParams that decodes at full size, keeps 3 channels and changes nothing; the caller
+// still has to set the crop and output size.
+BALE_API TransformParams default_params();
+
+// Bytes decode_transform writes for these params: out_w * out_h * channels * (4 or 1);
+// 0 if the output size or layout is invalid.
+BALE_API size_t output_bytes(const TransformParams& p);
+
+// Decodes src[0, len) and writes the transformed image to dst, which must hold output_bytes(p).
+// Steps, in order, all OpenCV: imdecode (EXIF orientation ignored, so the decoded size is the
+// header's size divided by reduce, rounded up for JPEG) -> crop -> resize (INTER_LINEAR) if the
+// crop is not out_w x out_h -> flip -> brightness, contrast, saturation -> BGR to RGB -> layout.
+// Returns STATUS_OK, or another Status with a message in err (truncated to err_len, NUL-terminated;
+// err may be null). Never reads outside src or writes outside dst[0, output_bytes(p)). A PNG whose
+// chunks claim more bytes than len is refused before OpenCV, which would allocate what they claim.
+// Thread-safe: scratch images are per thread.
+BALE_API int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, void* dst,
+                              char* err, int err_len);
+
+// Sets the size of OpenCV's own thread pool, which is process-wide (cv::setNumThreads). When the
+// caller runs one decode per worker thread, 1 avoids oversubscribing the cores.
+BALE_API void set_opencv_threads(int threads);
+
+}  // namespace bale
+
+#endif  // BALE_TRANSFORM_H

@@ -1,0 +1,236 @@
+#include "bale/transform.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <climits>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+namespace bale {
+namespace {
+
+// Larger output sides than this are refused, so that output sizes fit easily in size_t and int.
+constexpr int32_t kMaxSide = 1 << 15;
+
+// Images kept between calls on one thread. OpenCV's create() keeps a buffer whose size and type
+// already match, so decoding a stream of same-size images allocates nothing after the first.
+struct Scratch {
+    cv::Mat decoded, resized, gray, gray3;
+    cv::Mat planes[3];  // split() of a colour image: B, G, R
+};
+thread_local Scratch scratch;
+
+int fail(char* err, int err_len, int status, const char* format, ...) {
+    if (err != nullptr && err_len > 0) {
+        va_list args;
+        va_start(args, format);
+        std::vsnprintf(err, static_cast<size_t>(err_len), format, args);
+        va_end(args);
+    }
+    return status;
+}
+
+int channels_of(const TransformParams& p) {
+    return p.grayscale ? 1 : 3;
+}
+
+bool whole_image(const TransformParams& p) {
+    return p.crop_x == 0 && p.crop_y == 0 && p.crop_w == 0 && p.crop_h == 0;
+}
+
+int decode_flags(const TransformParams& p) {
+    int flags = 0;
+    switch (p.reduce) {
+        case 1: flags = p.grayscale ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR; break;
+        case 2: flags = p.grayscale ? cv::IMREAD_REDUCED_GRAYSCALE_2 : cv::IMREAD_REDUCED_COLOR_2; break;
+        case 4: flags = p.grayscale ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_COLOR_4; break;
+        case 8: flags = p.grayscale ? cv::IMREAD_REDUCED_GRAYSCALE_8 : cv::IMREAD_REDUCED_COLOR_8; break;
+    }
+    // The caller computes the crop from the stored size (the file header); an EXIF rotation would
+    // swap width and height under it. Training pipelines (torchvision, PIL) ignore EXIF as well.
+    return flags | cv::IMREAD_IGNORE_ORIENTATION;
+}
+
+// Null if p can be applied to some image, else what is wrong with it.
+const char* invalid_params(const TransformParams& p) {
+    if (p.reduce != 1 && p.reduce != 2 && p.reduce != 4 && p.reduce != 8) return "reduce must be 1, 2, 4 or 8";
+    if (output_bytes(p) == 0) return "output size or layout is invalid";
+    if (!whole_image(p) && (p.crop_x < 0 || p.crop_y < 0 || p.crop_w <= 0 || p.crop_h <= 0)) {
+        return "crop must have x, y >= 0 and a positive size, or be all 0 for the whole image";
+    }
+    if (p.expect_w < 0 || p.expect_h < 0) return "expect_w and expect_h must be >= 0 (0: any size)";
+    const float factors[] = {p.brightness, p.contrast, p.saturation};
+    for (float f : factors) {
+        if (!std::isfinite(f) || f < 0) return "brightness, contrast and saturation must be finite and >= 0";
+    }
+    if (p.output == OUTPUT_FLOAT32_CHW) {
+        for (int c = 0; c < channels_of(p); c++) {
+            if (!std::isfinite(p.mean[c]) || !std::isfinite(p.std[c]) || p.std[c] == 0) {
+                return "mean must be finite and std finite and nonzero";
+            }
+        }
+    }
+    return nullptr;
+}
+
+uint32_t big_endian_u32(const uint8_t* p) {
+    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+// For a PNG, checks that no chunk claims more bytes than follow it. OpenCV's PNG reader allocates
+// what a chunk claims before reading it: one damaged length in a 500-byte file cost 3 GB and seconds.
+int check_png_chunks(const uint8_t* src, size_t len, char* err, int err_len) {
+    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (len < sizeof signature || std::memcmp(src, signature, sizeof signature) != 0) return STATUS_OK;
+    size_t at = sizeof signature;
+    while (len - at >= 12) {  // length, type, data, CRC
+        const uint32_t length = big_endian_u32(src + at);
+        if (length > len - at - 12) {
+            return fail(err, err_len, STATUS_UNDECODABLE, "PNG chunk %.4s at byte %zu claims %u bytes, %zu follow",
+                        reinterpret_cast<const char*>(src + at + 4), at, length, len - at - 12);
+        }
+        if (std::memcmp(src + at + 4, "IEND", 4) == 0) break;
+        at += 12 + size_t(length);
+    }
+    return STATUS_OK;
+}
+
+// Colour jitter, in place; img is BGR or gray, 8-bit. Each step runs only when its factor is not 1.
+void jitter(cv::Mat& img, const TransformParams& p, Scratch& s) {
+    if (p.brightness != 1.0f) {
+        img.convertTo(img, -1, p.brightness, 0);
+    }
+    if (p.contrast != 1.0f) {
+        // Blend towards the mean gray level of the (brightened) image.
+        double mean;
+        if (img.channels() == 3) {
+            cv::cvtColor(img, s.gray, cv::COLOR_BGR2GRAY);
+            mean = cv::mean(s.gray)[0];
+        } else {
+            mean = cv::mean(img)[0];
+        }
+        const double c = p.contrast;
+        img.convertTo(img, -1, c, (1.0 - c) * mean);
+    }
+    if (p.saturation != 1.0f && img.channels() == 3) {
+        // Blend towards the image's own gray version.
+        cv::cvtColor(img, s.gray, cv::COLOR_BGR2GRAY);
+        cv::cvtColor(s.gray, s.gray3, cv::COLOR_GRAY2BGR);
+        const double sat = p.saturation;
+        cv::addWeighted(img, sat, s.gray3, 1.0 - sat, 0.0, img);
+    }
+}
+
+// Writes img (out_h x out_w, BGR or gray, 8-bit) to dst in p's layout and RGB order. Every
+// destination is a Mat header over dst of exactly the size and type written, so OpenCV keeps it
+// and writes straight into dst: no intermediate image, no copy.
+void write_output(const cv::Mat& img, const TransformParams& p, uint8_t* dst, Scratch& s) {
+    const int h = p.out_h, w = p.out_w;
+    const size_t plane = static_cast<size_t>(w) * h;
+    const bool colour = img.channels() == 3;
+    switch (p.output) {
+        case OUTPUT_FLOAT32_CHW: {
+            if (colour) cv::split(img, s.planes);
+            float* out = reinterpret_cast<float*>(dst);
+            for (int c = 0; c < img.channels(); c++) {
+                const cv::Mat& source = colour ? s.planes[2 - c] : img;  // RGB plane c is BGR plane 2 - c
+                const cv::Mat target(h, w, CV_32F, out + c * plane);
+                const double scale = 1.0 / (255.0 * static_cast<double>(p.std[c]));
+                const double shift = -static_cast<double>(p.mean[c]) / static_cast<double>(p.std[c]);
+                source.convertTo(target, CV_32F, scale, shift);
+            }
+            break;
+        }
+        case OUTPUT_UINT8_CHW:
+            if (colour) {
+                cv::Mat targets[3] = {cv::Mat(h, w, CV_8U, dst + 2 * plane), cv::Mat(h, w, CV_8U, dst + plane),
+                                      cv::Mat(h, w, CV_8U, dst)};  // B, G, R land in planes 2, 1, 0
+                cv::split(img, targets);
+            } else {
+                img.copyTo(cv::Mat(h, w, CV_8U, dst));
+            }
+            break;
+        case OUTPUT_UINT8_HWC:
+            if (colour) {
+                cv::cvtColor(img, cv::Mat(h, w, CV_8UC3, dst), cv::COLOR_BGR2RGB);
+            } else {
+                img.copyTo(cv::Mat(h, w, CV_8U, dst));
+            }
+            break;
+    }
+}
+
+}  // namespace
+
+TransformParams default_params() {
+    TransformParams p{};
+    p.reduce = 1;
+    p.brightness = p.contrast = p.saturation = 1.0f;
+    p.output = OUTPUT_FLOAT32_CHW;
+    for (float& s : p.std) s = 1.0f;
+    return p;
+}
+
+size_t output_bytes(const TransformParams& p) {
+    if (p.out_w <= 0 || p.out_h <= 0 || p.out_w > kMaxSide || p.out_h > kMaxSide) return 0;
+    if (p.output != OUTPUT_FLOAT32_CHW && p.output != OUTPUT_UINT8_CHW && p.output != OUTPUT_UINT8_HWC) return 0;
+    const size_t element = p.output == OUTPUT_FLOAT32_CHW ? sizeof(float) : 1;
+    return static_cast<size_t>(p.out_w) * p.out_h * channels_of(p) * element;
+}
+
+int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, void* dst, char* err, int err_len) {
+    if (err != nullptr && err_len > 0) err[0] = '\0';
+    if (len == 0) return fail(err, err_len, STATUS_UNDECODABLE, "empty input: 0 bytes");
+    if (src == nullptr || dst == nullptr) return fail(err, err_len, STATUS_BAD_PARAMS, "src or dst is null");
+    if (len > static_cast<size_t>(INT_MAX)) {
+        return fail(err, err_len, STATUS_BAD_PARAMS, "input of %zu bytes is over OpenCV's 2 GiB limit", len);
+    }
+    if (const char* problem = invalid_params(p)) return fail(err, err_len, STATUS_BAD_PARAMS, "%s", problem);
+
+    if (const int status = check_png_chunks(src, len, err, err_len)) return status;
+
+    Scratch& s = scratch;
+    try {
+        // A header over the caller's bytes: imdecode reads them in place.
+        const cv::Mat encoded(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(src));
+        // Check the returned Mat, not s.decoded: a failed decode leaves the previous image there.
+        const cv::Mat decoded = cv::imdecode(encoded, decode_flags(p), &s.decoded);
+        if (decoded.empty()) {
+            return fail(err, err_len, STATUS_UNDECODABLE, "not a decodable image (%zu bytes)", len);
+        }
+        if ((p.expect_w > 0 && decoded.cols != p.expect_w) || (p.expect_h > 0 && decoded.rows != p.expect_h)) {
+            return fail(err, err_len, STATUS_BAD_GEOMETRY, "decoded image is %dx%d, expected %dx%d", decoded.cols,
+                        decoded.rows, p.expect_w, p.expect_h);
+        }
+        if (p.crop_x > decoded.cols - p.crop_w || p.crop_y > decoded.rows - p.crop_h) {
+            return fail(err, err_len, STATUS_BAD_GEOMETRY, "crop %dx%d at (%d, %d) is outside the decoded %dx%d image",
+                        p.crop_w, p.crop_h, p.crop_x, p.crop_y, decoded.cols, decoded.rows);
+        }
+        cv::Mat img = whole_image(p) ? decoded : decoded(cv::Rect(p.crop_x, p.crop_y, p.crop_w, p.crop_h));
+        if (img.cols != p.out_w || img.rows != p.out_h) {
+            cv::resize(img, s.resized, cv::Size(p.out_w, p.out_h), 0, 0, cv::INTER_LINEAR);
+            img = s.resized;
+        }
+        if (p.flip) {
+            cv::flip(img, img, 1);
+        }
+        jitter(img, p, s);
+        write_output(img, p, static_cast<uint8_t*>(dst), s);
+        return STATUS_OK;
+    } catch (const std::exception& e) {  // cv::Exception, or std::bad_alloc from an allocation
+        return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
+    } catch (...) {  // nothing may unwind into the caller (a JNI frame, for one)
+        return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: unknown exception");
+    }
+}
+
+void set_opencv_threads(int threads) {
+    cv::setNumThreads(threads);
+}
+
+}  // namespace bale
