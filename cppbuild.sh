@@ -79,13 +79,13 @@ unpack_sdk() {
   echo "$opencv_jar $openblas_jar" > "$stamp"
 }
 
-# Builds $1/libbale.so unless it is newer than its sources. Extra linker flags follow.
+# Builds $1/libbale.so unless it is newer than everything it is made from. Extra linker flags follow.
 build_library() {
   local out="$1/libbale.so"
   shift
-  local sources=("$root/native/src/"*.cpp "$root/native/include/bale/"*.h)
+  local inputs=("$root/native/src/"*.cpp "$root/native/include/bale/"*.h "$root/cppbuild.sh" "$sdk/unpacked-from")
   local newest
-  newest=$(ls -t "${sources[@]}" "$sdk/unpacked-from" | head -n 1)
+  newest=$(ls -t "${inputs[@]}" | head -n 1)
   if [[ -f "$out" && "$out" -nt "$newest" ]]; then
     return
   fi
