@@ -27,6 +27,9 @@ sdk="$native/sdk"
 # that makes the same OpenCV calls bit for bit; no -ffast-math for the same reason.
 cxxflags=(-std=c++17 -O2 -ffp-contract=off -fPIC -fvisibility=hidden -Wall -Wextra)
 opencv_libs=(opencv_imgcodecs opencv_imgproc opencv_core)
+# The JDK's jar tool unpacks the jars: any machine that builds the Java side has it.
+jar_tool=jar
+[[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/jar" ]] && jar_tool="$JAVA_HOME/bin/jar"
 
 die() {
   echo "cppbuild.sh: $*" >&2
@@ -55,15 +58,15 @@ unpack_sdk() {
   mkdir -p "$sdk/unpack" "$sdk/include" "$sdk/lib"
   local opencv="org/bytedeco/opencv/$platform" openblas="org/bytedeco/openblas/$platform"
   local lib_entries
-  lib_entries=$(jar tf "$opencv_jar" | grep -E "^$opencv/lib($(IFS='|'; echo "${opencv_libs[*]}"))\.so\.[0-9]+$") \
+  lib_entries=$("$jar_tool" tf "$opencv_jar" | grep -E "^$opencv/lib($(IFS='|'; echo "${opencv_libs[*]}"))\.so\.[0-9]+$") \
     || die "no OpenCV libraries in $opencv_jar"
   (
     cd "$sdk/unpack"
     # shellcheck disable=SC2086 # one entry per word
-    jar xf "$opencv_jar" "$opencv/include/" $lib_entries
-    # OpenBLAS: its headers are part of the OpenCV preset's includes (the JNI glue needs them),
-    # and libopencv_core.so needs libopenblas.so.0, which needs the two Fortran runtime libraries.
-    jar xf "$openblas_jar" "$openblas/include/" "$openblas/libopenblas.so.0" "$openblas/libgfortran.so.5" \
+    "$jar_tool" xf "$opencv_jar" "$opencv/include/" $lib_entries
+    # OpenBLAS, which the OpenCV presets inherit: the JNI glue includes its headers and links
+    # -lopenblas; libopencv_core needs libopenblas.so.0, which needs the Fortran runtime libraries.
+    "$jar_tool" xf "$openblas_jar" "$openblas/include/" "$openblas/libopenblas.so.0" "$openblas/libgfortran.so.5" \
       "$openblas/libquadmath.so.0"
   )
   mv "$sdk/unpack/$opencv/include/"* "$sdk/unpack/$openblas/include/"* "$sdk/include/"
@@ -76,13 +79,13 @@ unpack_sdk() {
   echo "$opencv_jar $openblas_jar" > "$stamp"
 }
 
-# Builds $1/libbale.so unless it is newer than its sources. Extra linker flags follow.
+# Builds $1/libbale.so unless it is newer than everything it is made from. Extra linker flags follow.
 build_library() {
   local out="$1/libbale.so"
   shift
-  local sources=("$root/native/src/"*.cpp "$root/native/include/bale/"*.h)
+  local inputs=("$root/native/src/"*.cpp "$root/native/include/bale/"*.h "$root/cppbuild.sh" "$sdk/unpacked-from")
   local newest
-  newest=$(ls -t "${sources[@]}" "$sdk/unpacked-from" | head -n 1)
+  newest=$(ls -t "${inputs[@]}" | head -n 1)
   if [[ -f "$out" && "$out" -nt "$newest" ]]; then
     return
   fi

@@ -25,7 +25,7 @@ public final class NativeDecoder implements AutoCloseable {
 
     /**
      * The native parameters, initially {@code bale::default_params()}: full-size colour decode, no
-     * jitter, float32 CHW with mean 0 and std 1. Crop and output size must be set.
+     * jitter, float32 CHW with mean 0 and std 1, crop all 0 (the whole image). Output size must be set.
      */
     public TransformParams params() {
         return params;

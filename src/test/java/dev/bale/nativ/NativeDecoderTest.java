@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bale.demo.SyntheticDataset;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.BytePointer;
@@ -125,7 +128,7 @@ class NativeDecoderTest {
         decoder.decode(photo, batch, size);
 
         byte[] all = bytes(batch);
-        byte[] slot = java.util.Arrays.copyOfRange(all, size, 2 * size);
+        byte[] slot = Arrays.copyOfRange(all, size, 2 * size);
         assertArrayEquals(bytes(OpenCvReference.apply(photo, t)), slot);
         for (int i = 0; i < all.length; i++) {
             if (i < size || i >= 2 * size) {
@@ -146,7 +149,7 @@ class NativeDecoderTest {
 
     @Test
     void jpegCutToTenBytesFails() {
-        ByteBuffer cut = TestImages.direct(java.util.Arrays.copyOf(TestImages.bytes(TestImages.photo(0)), 10));
+        ByteBuffer cut = TestImages.direct(Arrays.copyOf(TestImages.bytes(TestImages.photo(0)), 10));
         assertStatus(BaleNative.STATUS_UNDECODABLE, "not a decodable image", cut, Transform.evalCrop(W, H));
     }
 
@@ -169,7 +172,7 @@ class NativeDecoderTest {
         // Without the check, OpenCV allocates what the IDAT length claims: 3 GB here.
         byte[] png = TestImages.bytes(TestImages.tiny(0));
         int idat = 8 + 12 + 13; // signature, IHDR
-        assertEquals("IDAT", new String(png, idat + 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("IDAT", new String(png, idat + 4, 4, StandardCharsets.US_ASCII));
         ByteBuffer.wrap(png).putInt(idat, 0xBA000000);
         assertStatus(BaleNative.STATUS_UNDECODABLE, "PNG chunk IDAT at byte 33 claims 3120562176 bytes", TestImages.direct(png),
                 tinyTransform());
@@ -210,14 +213,14 @@ class NativeDecoderTest {
         t.outH = 32;
         Random random = new Random(3);
         byte[][] originals = {
-                dev.bale.demo.SyntheticDataset.encode(dev.bale.demo.SyntheticDataset.Spec.photos(1, 160, 120), 0),
+                SyntheticDataset.encode(SyntheticDataset.Spec.photos(1, 160, 120), 0),
                 TestImages.bytes(TestImages.tiny(0))};
         int failed = 0;
         for (byte[] original : originals) {
             for (int i = 0; i < 300; i++) {
                 byte[] damaged;
                 if (i % 2 == 0) {
-                    damaged = java.util.Arrays.copyOf(original, 1 + random.nextInt(original.length - 1));
+                    damaged = Arrays.copyOf(original, 1 + random.nextInt(original.length - 1));
                 } else {
                     damaged = original.clone();
                     for (int k = 1 + random.nextInt(20); k > 0; k--) {
