@@ -2,6 +2,8 @@ package dev.bale.loader;
 
 import dev.bale.torch.Tensors;
 import java.nio.ByteBuffer;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -20,6 +22,7 @@ public final class Batch implements AutoCloseable {
     private Tensor narrowedImages;
     private Tensor narrowedLabels;
     private boolean released;
+    private boolean copiedToDevice;
 
     Batch(DataLoader loader, Slot slot, int epoch, int number, int size) {
         this.loader = loader;
@@ -56,6 +59,30 @@ public final class Batch implements AutoCloseable {
             narrowedImages = slot.imageTensor.narrow(0, 0, size);
         }
         return narrowedImages;
+    }
+
+    /**
+     * The images on {@code device} ("cpu" or "cuda[:N]"). On a CUDA device this is an asynchronous
+     * copy from the pinned batch buffer on the current stream; the buffer is not refilled until the
+     * copy has completed (the release waits for the device).
+     */
+    public Tensor images(String device) {
+        return onDevice(images(), device);
+    }
+
+    /** The labels on {@code device}, as {@link #images(String)}. */
+    public Tensor labels(String device) {
+        return onDevice(labels(), device);
+    }
+
+    private Tensor onDevice(Tensor host, String device) {
+        if (device.equals("cpu")) {
+            return host;
+        }
+        copiedToDevice = true;
+        try (Device target = new Device(device)) {
+            return host.to(target, host.scalar_type(), true, false, new MemoryFormatOptional());
+        }
     }
 
     /** The class ids as an int64 tensor [N]; no copy. */
@@ -120,6 +147,10 @@ public final class Batch implements AutoCloseable {
             }
             if (narrowedLabels != null) {
                 narrowedLabels.close();
+            }
+            if (copiedToDevice) {
+                // An asynchronous copy may still be reading the buffer.
+                torch.cuda_synchronize();
             }
             loader.release(slot, number);
         }

@@ -49,7 +49,8 @@ public final class HostMemory implements AutoCloseable {
                 throw new OutOfMemoryError("cudaHostAlloc of " + size + " bytes failed: CUDA error " + status);
             }
             Pointer block = out.get(0);
-            ByteBuffer buffer = new BytePointer(block).capacity(size).limit(size).asByteBuffer().order(ByteOrder.nativeOrder());
+            ByteBuffer buffer = new BytePointer(block).capacity(size).limit(size).asByteBuffer().slice()
+                    .order(ByteOrder.nativeOrder());
             return new HostMemory(true, size, block, buffer);
         } finally {
             out.close();
@@ -58,13 +59,12 @@ public final class HostMemory implements AutoCloseable {
 
     private static HostMemory aligned(long size) {
         BytePointer block = new BytePointer(size + PAGE);
-        long pad = (PAGE - block.address() % PAGE) % PAGE;
-        ByteBuffer buffer = block.position(pad).limit(pad + size).asByteBuffer().order(ByteOrder.nativeOrder());
-        block.position(0).limit(size + PAGE);
+        int pad = (int) ((PAGE - block.address() % PAGE) % PAGE);
+        ByteBuffer buffer = block.asByteBuffer().position(pad).limit(pad + (int) size).slice().order(ByteOrder.nativeOrder());
         return new HostMemory(false, size, block, buffer);
     }
 
-    /** The memory as a direct buffer of exactly the requested size, native byte order. */
+    /** The memory as a direct buffer of exactly the requested size, from index 0, native byte order. */
     public ByteBuffer buffer() {
         if (block == null) {
             throw new IllegalStateException("host memory already freed");

@@ -1,5 +1,8 @@
 package dev.bale.nativ;
 
+import dev.bale.testing.NativeParams;
+import dev.bale.testing.OpenCvReference;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -34,9 +37,9 @@ class NativeDecoderBenchmark {
         System.out.printf("OpenCV threads: %d; %d JPEGs 500x375 q90, %d bytes on average%n",
                 opencv_core.getNumThreads(), IMAGES, photoBytes / IMAGES);
 
-        Transform full = Transform.evalCrop(500, 375);
-        Transform reduced = Transform.evalCrop(250, 188).reduce(2);
-        Transform digit = Transform.crop(0, 0, 28, 28, 28);
+        NativeParams full = NativeParams.evalCrop(500, 375);
+        NativeParams reduced = NativeParams.evalCrop(250, 188).reduce(2);
+        NativeParams digit = NativeParams.crop(0, 0, 28, 28, 28);
         digit.grayscale = true;
         digit.expectW = 28;
         digit.expectH = 28;
@@ -49,9 +52,9 @@ class NativeDecoderBenchmark {
                 rate(i -> OpenCvReference.apply(photos.get(i % IMAGES), full)));
 
         // reduce 1 against reduce 2 on the same region: a crop with even coordinates scales exactly.
-        Transform fullUnit = Transform.crop(86, 22, 328, 328, 224);
-        Transform halfUnit = Transform.crop(43, 11, 164, 164, 224).reduce(2);
-        for (Transform t : List.of(fullUnit, halfUnit)) {
+        NativeParams fullUnit = NativeParams.crop(86, 22, 328, 328, 224);
+        NativeParams halfUnit = NativeParams.crop(43, 11, 164, 164, 224).reduce(2);
+        for (NativeParams t : List.of(fullUnit, halfUnit)) {
             t.mean = new float[] {0, 0, 0};
             t.std = new float[] {1, 1, 1};
         }
@@ -72,7 +75,7 @@ class NativeDecoderBenchmark {
                 max, max * 255, sum / count, sum / count * 255);
     }
 
-    private static double[] rate(NativeDecoder decoder, List<ByteBuffer> images, Transform t) {
+    private static double[] rate(NativeDecoder decoder, List<ByteBuffer> images, NativeParams t) {
         t.applyTo(decoder.params());
         ByteBuffer target = ByteBuffer.allocateDirect(t.outputBytes());
         return rate(i -> {

@@ -1,5 +1,8 @@
 package dev.bale.nativ;
 
+import dev.bale.testing.NativeParams;
+import dev.bale.testing.OpenCvReference;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.nio.ByteBuffer;
@@ -17,7 +20,7 @@ class NativeDecoderConcurrencyTest {
     private static final int SAMPLES = 24;
 
     /** A sample: an image and what to do with it. Sizes differ from one to the next, so per-thread scratch images are resized often. */
-    private record Sample(ByteBuffer encoded, Transform transform) {
+    private record Sample(ByteBuffer encoded, NativeParams transform) {
     }
 
     @Test
@@ -66,7 +69,7 @@ class NativeDecoderConcurrencyTest {
     }
 
     private static byte[] decode(NativeDecoder decoder, Sample sample) {
-        Transform t = sample.transform();
+        NativeParams t = sample.transform();
         t.applyTo(decoder.params());
         ByteBuffer target = ByteBuffer.allocateDirect(t.outputBytes());
         decoder.decode(sample.encoded().duplicate(), target, 0);
@@ -80,7 +83,7 @@ class NativeDecoderConcurrencyTest {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < SAMPLES; i++) {
             if (i % 4 == 3) {
-                Transform t = Transform.crop(0, 0, 28, 28, 28);
+                NativeParams t = NativeParams.crop(0, 0, 28, 28, 28);
                 t.grayscale = true;
                 samples.add(new Sample(TestImages.tiny(i), t.output(random.nextInt(3))));
                 continue;
@@ -90,7 +93,7 @@ class NativeDecoderConcurrencyTest {
             int height = (TestImages.PHOTO_HEIGHT + reduce - 1) / reduce;
             int w = 8 + random.nextInt(width - 8);
             int h = 8 + random.nextInt(height - 8);
-            Transform t = Transform.crop(random.nextInt(width - w + 1), random.nextInt(height - h + 1), w, h,
+            NativeParams t = NativeParams.crop(random.nextInt(width - w + 1), random.nextInt(height - h + 1), w, h,
                     64 + random.nextInt(200)).reduce(reduce).output(random.nextInt(3));
             if (random.nextBoolean()) {
                 t.flip().jitter(0.6f + random.nextFloat(), 0.6f + random.nextFloat(), 0.6f + random.nextFloat());

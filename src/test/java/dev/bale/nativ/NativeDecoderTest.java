@@ -1,5 +1,8 @@
 package dev.bale.nativ;
 
+import dev.bale.testing.NativeParams;
+import dev.bale.testing.OpenCvReference;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,24 +46,24 @@ class NativeDecoderTest {
     static Stream<Arguments> photoTransforms() {
         // Reduced by 2, the 500x375 JPEG decodes to 250x188 (libjpeg rounds up).
         return Stream.of(
-                Arguments.of("eval crop", Transform.evalCrop(W, H)),
-                Arguments.of("eval crop, reduce 2", Transform.evalCrop(250, 188).reduce(2)),
-                Arguments.of("eval crop, reduce 4", Transform.evalCrop(125, 94).reduce(4)),
-                Arguments.of("flip and jitter", Transform.crop(40, 17, 301, 260, 224).flip().jitter(1.25f, 0.7f, 1.4f)),
-                Arguments.of("jitter, reduce 2", Transform.crop(10, 5, 180, 150, 160).reduce(2).jitter(0.8f, 1.3f, 0.5f)),
-                Arguments.of("uint8 CHW", Transform.evalCrop(W, H).output(BaleNative.OUTPUT_UINT8_CHW)),
-                Arguments.of("uint8 HWC", Transform.evalCrop(W, H).output(BaleNative.OUTPUT_UINT8_HWC)),
+                Arguments.of("eval crop", NativeParams.evalCrop(W, H)),
+                Arguments.of("eval crop, reduce 2", NativeParams.evalCrop(250, 188).reduce(2)),
+                Arguments.of("eval crop, reduce 4", NativeParams.evalCrop(125, 94).reduce(4)),
+                Arguments.of("flip and jitter", NativeParams.crop(40, 17, 301, 260, 224).flip().jitter(1.25f, 0.7f, 1.4f)),
+                Arguments.of("jitter, reduce 2", NativeParams.crop(10, 5, 180, 150, 160).reduce(2).jitter(0.8f, 1.3f, 0.5f)),
+                Arguments.of("uint8 CHW", NativeParams.evalCrop(W, H).output(BaleNative.OUTPUT_UINT8_CHW)),
+                Arguments.of("uint8 HWC", NativeParams.evalCrop(W, H).output(BaleNative.OUTPUT_UINT8_HWC)),
                 Arguments.of("uint8 CHW, flip and jitter",
-                        Transform.crop(0, 0, 500, 375, 128).flip().jitter(1.1f, 1.2f, 0.9f).output(BaleNative.OUTPUT_UINT8_CHW)),
+                        NativeParams.crop(0, 0, 500, 375, 128).flip().jitter(1.1f, 1.2f, 0.9f).output(BaleNative.OUTPUT_UINT8_CHW)),
                 Arguments.of("uint8 HWC, flip and jitter",
-                        Transform.crop(0, 0, 500, 375, 128).flip().jitter(1.1f, 1.2f, 0.9f).output(BaleNative.OUTPUT_UINT8_HWC)),
+                        NativeParams.crop(0, 0, 500, 375, 128).flip().jitter(1.1f, 1.2f, 0.9f).output(BaleNative.OUTPUT_UINT8_HWC)),
                 Arguments.of("whole image, no resize", noResize(W, H)),
-                Arguments.of("upscaled crop", Transform.crop(200, 150, 50, 40, 224)));
+                Arguments.of("upscaled crop", NativeParams.crop(200, 150, 50, 40, 224)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("photoTransforms")
-    void photoMatchesJavaOpenCvBitForBit(String name, Transform t) {
+    void photoMatchesJavaOpenCvBitForBit(String name, NativeParams t) {
         for (int i = 0; i < 3; i++) {
             ByteBuffer photo = TestImages.photo(i);
             assertArrayEquals(bytes(OpenCvReference.apply(photo, t)), decode(photo, t), name + ", image " + i + ": " + t);
@@ -75,7 +78,7 @@ class NativeDecoderTest {
     @ParameterizedTest(name = "output {0}")
     @MethodSource("tinyOutputs")
     void tinyGrayscalePngMatchesJavaOpenCvBitForBit(int output) {
-        Transform t = tinyTransform().output(output);
+        NativeParams t = tinyTransform().output(output);
         for (int i = 0; i < 5; i++) {
             ByteBuffer png = TestImages.tiny(i);
             byte[] actual = decode(png, t);
@@ -100,7 +103,7 @@ class NativeDecoderTest {
     @Test
     void layoutsAgree() {
         ByteBuffer photo = TestImages.photo(1);
-        Transform t = Transform.crop(31, 7, 400, 300, 96).flip().jitter(1.1f, 0.9f, 1.2f);
+        NativeParams t = NativeParams.crop(31, 7, 400, 300, 96).flip().jitter(1.1f, 0.9f, 1.2f);
         byte[] hwc = decode(photo, t.output(BaleNative.OUTPUT_UINT8_HWC));
         byte[] chw = decode(photo, t.output(BaleNative.OUTPUT_UINT8_CHW));
         float[] normalized = floats(decode(photo, t.output(BaleNative.OUTPUT_FLOAT32_CHW)));
@@ -109,7 +112,7 @@ class NativeDecoderTest {
             for (int i = 0; i < plane; i++) {
                 int value = chw[c * plane + i] & 0xFF;
                 assertEquals(hwc[3 * i + c] & 0xFF, value);
-                float expected = (value / 255f - Transform.IMAGENET_MEAN[c]) / Transform.IMAGENET_STD[c];
+                float expected = (value / 255f - NativeParams.IMAGENET_MEAN[c]) / NativeParams.IMAGENET_STD[c];
                 assertEquals(expected, normalized[c * plane + i], 1e-5f);
             }
         }
@@ -118,7 +121,7 @@ class NativeDecoderTest {
     @Test
     void writesAtTheOffsetAndNothingElse() {
         ByteBuffer photo = TestImages.photo(2);
-        Transform t = Transform.evalCrop(W, H).output(BaleNative.OUTPUT_UINT8_CHW);
+        NativeParams t = NativeParams.evalCrop(W, H).output(BaleNative.OUTPUT_UINT8_CHW);
         int size = t.outputBytes();
         ByteBuffer batch = ByteBuffer.allocateDirect(3 * size);
         for (int i = 0; i < batch.capacity(); i++) {
@@ -141,26 +144,26 @@ class NativeDecoderTest {
 
     @Test
     void undecodableBytesFail() {
-        decode(TestImages.photo(0), Transform.evalCrop(W, H)); // a good image first: its pixels must not leak into the next call
+        decode(TestImages.photo(0), NativeParams.evalCrop(W, H)); // a good image first: its pixels must not leak into the next call
         byte[] random = new byte[5000];
         new Random(7).nextBytes(random);
-        assertStatus(BaleNative.STATUS_UNDECODABLE, "not a decodable image", TestImages.direct(random), Transform.evalCrop(W, H));
+        assertStatus(BaleNative.STATUS_UNDECODABLE, "not a decodable image", TestImages.direct(random), NativeParams.evalCrop(W, H));
     }
 
     @Test
     void jpegCutToTenBytesFails() {
         ByteBuffer cut = TestImages.direct(Arrays.copyOf(TestImages.bytes(TestImages.photo(0)), 10));
-        assertStatus(BaleNative.STATUS_UNDECODABLE, "not a decodable image", cut, Transform.evalCrop(W, H));
+        assertStatus(BaleNative.STATUS_UNDECODABLE, "not a decodable image", cut, NativeParams.evalCrop(W, H));
     }
 
     @Test
     void emptyInputFails() {
-        assertStatus(BaleNative.STATUS_UNDECODABLE, "empty input", ByteBuffer.allocateDirect(0), Transform.evalCrop(W, H));
+        assertStatus(BaleNative.STATUS_UNDECODABLE, "empty input", ByteBuffer.allocateDirect(0), NativeParams.evalCrop(W, H));
     }
 
     @Test
     void messageIsExactlyTheNativeOne() {
-        Transform t = Transform.evalCrop(W, H);
+        NativeParams t = NativeParams.evalCrop(W, H);
         t.applyTo(decoder.params());
         NativeDecodeException e = assertThrows(NativeDecodeException.class,
                 () -> decoder.decode(ByteBuffer.allocateDirect(0), ByteBuffer.allocateDirect(t.outputBytes()), 0));
@@ -182,13 +185,13 @@ class NativeDecoderTest {
     void cropOutsideTheDecodedImageFails() {
         // In full-size coordinates, but decoded at half size.
         assertStatus(BaleNative.STATUS_BAD_GEOMETRY, "outside the decoded 250x188 image", TestImages.photo(0),
-                Transform.evalCrop(W, H).reduce(2));
-        assertStatus(BaleNative.STATUS_BAD_GEOMETRY, "outside", TestImages.photo(0), Transform.crop(400, 0, 101, 10, 8));
+                NativeParams.evalCrop(W, H).reduce(2));
+        assertStatus(BaleNative.STATUS_BAD_GEOMETRY, "outside", TestImages.photo(0), NativeParams.crop(400, 0, 101, 10, 8));
     }
 
     @Test
     void unexpectedSizeFails() {
-        Transform t = tinyTransform();
+        NativeParams t = tinyTransform();
         t.expectW = 32;
         t.expectH = 32;
         assertStatus(BaleNative.STATUS_BAD_GEOMETRY, "decoded image is 28x28, expected 32x32", TestImages.tiny(0), t);
@@ -196,19 +199,19 @@ class NativeDecoderTest {
 
     @Test
     void badParametersFail() {
-        assertStatus(BaleNative.STATUS_BAD_PARAMS, "reduce", TestImages.photo(0), Transform.evalCrop(W, H).reduce(3));
-        Transform zeroStd = Transform.evalCrop(W, H);
+        assertStatus(BaleNative.STATUS_BAD_PARAMS, "reduce", TestImages.photo(0), NativeParams.evalCrop(W, H).reduce(3));
+        NativeParams zeroStd = NativeParams.evalCrop(W, H);
         zeroStd.std[1] = 0;
         assertStatus(BaleNative.STATUS_BAD_PARAMS, "std", TestImages.photo(0), zeroStd);
-        assertStatus(BaleNative.STATUS_BAD_PARAMS, "output", TestImages.photo(0), Transform.evalCrop(W, H).output(7));
+        assertStatus(BaleNative.STATUS_BAD_PARAMS, "output", TestImages.photo(0), NativeParams.evalCrop(W, H).output(7));
         assertStatus(BaleNative.STATUS_BAD_PARAMS, "brightness", TestImages.photo(0),
-                Transform.evalCrop(W, H).jitter(Float.NaN, 1, 1));
+                NativeParams.evalCrop(W, H).jitter(Float.NaN, 1, 1));
     }
 
     @Test
     void damagedImagesDecodeOrFailCleanly() {
         // Cut short or with bytes overwritten: each either decodes or throws NativeDecodeException.
-        Transform t = noResize(0, 0);
+        NativeParams t = noResize(0, 0);
         t.outW = 32;
         t.outH = 32;
         Random random = new Random(3);
@@ -241,7 +244,7 @@ class NativeDecoderTest {
 
     @Test
     void heapBuffersAndShortTargetsAreRefusedBeforeNativeCode() {
-        Transform t = Transform.evalCrop(W, H);
+        NativeParams t = NativeParams.evalCrop(W, H);
         t.applyTo(decoder.params());
         ByteBuffer target = ByteBuffer.allocateDirect(t.outputBytes());
         ByteBuffer heap = ByteBuffer.wrap(TestImages.bytes(TestImages.photo(0)));
@@ -264,16 +267,16 @@ class NativeDecoderTest {
     @Test
     void decoderKeepsWorkingAfterFailures() {
         ByteBuffer photo = TestImages.photo(0);
-        Transform t = Transform.evalCrop(W, H);
+        NativeParams t = NativeParams.evalCrop(W, H);
         byte[] before = decode(photo, t);
         assertThrows(NativeDecodeException.class, () -> decode(TestImages.direct(new byte[] {1, 2, 3}), t));
-        assertThrows(NativeDecodeException.class, () -> decode(photo, Transform.crop(0, 0, 501, 10, 8)));
+        assertThrows(NativeDecodeException.class, () -> decode(photo, NativeParams.crop(0, 0, 501, 10, 8)));
         assertArrayEquals(before, decode(photo, t));
     }
 
     /** The 28x28 PNG as is: one channel, no resize, size checked, MNIST normalization. */
-    private static Transform tinyTransform() {
-        Transform t = noResize(28, 28);
+    private static NativeParams tinyTransform() {
+        NativeParams t = noResize(28, 28);
         t.grayscale = true;
         t.expectW = 28;
         t.expectH = 28;
@@ -282,14 +285,14 @@ class NativeDecoderTest {
         return t;
     }
 
-    private static Transform noResize(int width, int height) {
-        Transform t = Transform.crop(0, 0, width, height, 0);
+    private static NativeParams noResize(int width, int height) {
+        NativeParams t = NativeParams.crop(0, 0, width, height, 0);
         t.outW = width;
         t.outH = height;
         return t;
     }
 
-    private byte[] decode(ByteBuffer encoded, Transform t) {
+    private byte[] decode(ByteBuffer encoded, NativeParams t) {
         t.applyTo(decoder.params());
         assertEquals(t.outputBytes(), decoder.outputBytes());
         ByteBuffer target = ByteBuffer.allocateDirect(t.outputBytes());
@@ -297,7 +300,7 @@ class NativeDecoderTest {
         return bytes(target);
     }
 
-    private void assertStatus(int status, String message, ByteBuffer encoded, Transform t) {
+    private void assertStatus(int status, String message, ByteBuffer encoded, NativeParams t) {
         t.applyTo(decoder.params());
         ByteBuffer target = ByteBuffer.allocateDirect(Math.max(1, t.outputBytes()));
         NativeDecodeException e = assertThrows(NativeDecodeException.class, () -> decoder.decode(encoded, target, 0));

@@ -1,10 +1,11 @@
-package dev.bale.nativ;
+package dev.bale.testing;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
+import dev.bale.nativ.BaleNative;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
@@ -21,11 +22,11 @@ import org.bytedeco.opencv.opencv_core.Size;
  * The transform of bale::decode_transform written with org.bytedeco's OpenCV Java API, making the same
  * OpenCV calls with the same arguments in the same order, so that the outputs must match bit for bit.
  */
-final class OpenCvReference {
+public final class OpenCvReference {
     private OpenCvReference() {
     }
 
-    static int decodeFlags(Transform t) {
+    public static int decodeFlags(NativeParams t) {
         int flags = switch (t.reduce) {
             case 1 -> t.grayscale ? opencv_imgcodecs.IMREAD_GRAYSCALE : opencv_imgcodecs.IMREAD_COLOR;
             case 2 -> t.grayscale ? opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_2 : opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
@@ -37,7 +38,7 @@ final class OpenCvReference {
     }
 
     /** The transformed image, in a new direct buffer of {@code t.outputBytes()} bytes. */
-    static ByteBuffer apply(ByteBuffer encoded, Transform t) {
+    public static ByteBuffer apply(ByteBuffer encoded, NativeParams t) {
         ByteBuffer out = ByteBuffer.allocateDirect(t.outputBytes()).order(ByteOrder.nativeOrder());
         try (PointerScope scope = new PointerScope()) {
             Mat buf = new Mat(1, encoded.remaining(), CV_8UC1, new BytePointer(encoded));
@@ -61,7 +62,7 @@ final class OpenCvReference {
         return out;
     }
 
-    private static void jitter(Mat img, Transform t) {
+    private static void jitter(Mat img, NativeParams t) {
         if (t.brightness != 1f) {
             img.convertTo(img, -1, t.brightness, 0);
         }
@@ -87,7 +88,7 @@ final class OpenCvReference {
         }
     }
 
-    private static void write(Mat img, Transform t, ByteBuffer out) {
+    private static void write(Mat img, NativeParams t, ByteBuffer out) {
         int h = t.outH;
         int w = t.outW;
         long plane = (long) w * h;
