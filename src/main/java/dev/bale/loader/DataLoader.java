@@ -67,7 +67,7 @@ public final class DataLoader implements AutoCloseable {
         this.onBadSample = b.onBadSample;
         this.sampler = b.sampler != null ? b.sampler
                 : b.shuffle ? Sampler.shuffled(container.size(), b.seed) : Sampler.sequential(container.size());
-        int[] shape = SampleShape.of(container, transform);
+        int[] shape = SampleShape.of(container, transform, onBadSample);
         this.channels = shape[0];
         this.height = shape[1];
         this.width = shape[2];
