@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdarg>
@@ -24,6 +25,13 @@ struct Scratch {
     cv::Mat planes[3];  // split() of a colour image: B, G, R
 };
 thread_local Scratch scratch;
+// Where this thread's last decode_transform spent its time: [0] decoding, [1] everything after.
+thread_local int64_t stage_nanos[2];
+
+int64_t now_nanos() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 int fail(char* err, int err_len, int status, const char* format, ...) {
     if (err != nullptr && err_len > 0) {
@@ -195,11 +203,15 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
     if (const int status = check_png_chunks(src, len, err, err_len)) return status;
 
     Scratch& s = scratch;
+    stage_nanos[0] = stage_nanos[1] = 0;
     try {
+        const int64_t started = now_nanos();
         // A header over the caller's bytes: imdecode reads them in place.
         const cv::Mat encoded(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(src));
         // Check the returned Mat, not s.decoded: a failed decode leaves the previous image there.
         const cv::Mat decoded = cv::imdecode(encoded, decode_flags(p), &s.decoded);
+        const int64_t decoded_at = now_nanos();
+        stage_nanos[0] = decoded_at - started;
         if (decoded.empty()) {
             return fail(err, err_len, STATUS_UNDECODABLE, "not a decodable image (%zu bytes)", len);
         }
@@ -221,11 +233,19 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
         }
         jitter(img, p, s);
         write_output(img, p, static_cast<uint8_t*>(dst), s);
+        stage_nanos[1] = now_nanos() - decoded_at;
         return STATUS_OK;
     } catch (const std::exception& e) {  // cv::Exception, or std::bad_alloc from an allocation
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
     } catch (...) {  // nothing may unwind into the caller (a JNI frame, for one)
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: unknown exception");
+    }
+}
+
+void last_stage_nanos(int64_t* out) {
+    if (out != nullptr) {
+        out[0] = stage_nanos[0];
+        out[1] = stage_nanos[1];
     }
 }
 

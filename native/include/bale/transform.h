@@ -66,6 +66,10 @@ BALE_API size_t output_bytes(const TransformParams& p);
 BALE_API int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, void* dst,
                               char* err, int err_len);
 
+// Nanoseconds the calling thread's last decode_transform spent decoding (out[0]) and on everything
+// after the decode (out[1]: crop, resize, flip, jitter, layout). Zeros after a failed call.
+BALE_API void last_stage_nanos(int64_t* out);
+
 // Sets the size of OpenCV's own thread pool, which is process-wide (cv::setNumThreads). When the
 // caller runs one decode per worker thread, 1 avoids oversubscribing the cores.
 BALE_API void set_opencv_threads(int threads);

@@ -106,6 +106,7 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         loader.finish(job);
         double seconds = (System.nanoTime() - started) / 1e9;
         loader.recordStats(new LoaderStats(images, next - job.firstBatch, seconds, job.readNanos.sum() / 1e9,
-                job.decodeNanos.sum() / 1e9, job.waitNanos.sum() / 1e9, waitNanos / 1e9, job.skipped.sum()));
+                job.decodeNanos.sum() / 1e9, job.transformNanos.sum() / 1e9, job.waitNanos.sum() / 1e9, waitNanos / 1e9,
+                job.skipped.sum()));
     }
 }

@@ -22,6 +22,7 @@ final class Job {
     volatile boolean aborted;
     final LongAdder readNanos = new LongAdder();
     final LongAdder decodeNanos = new LongAdder();
+    final LongAdder transformNanos = new LongAdder();
     final LongAdder waitNanos = new LongAdder();
     final LongAdder skipped = new LongAdder();
 

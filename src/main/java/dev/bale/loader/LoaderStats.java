@@ -8,13 +8,14 @@ package dev.bale.loader;
  * @param batches           batches delivered
  * @param seconds           wall time from the epoch's start to its last batch
  * @param readSeconds       workers reading encoded bytes from the container
- * @param decodeSeconds     workers in the fused native decode + transform
+ * @param decodeSeconds     workers decoding (inside the native call)
+ * @param transformSeconds  workers cropping, resizing, flipping, jittering and laying out (inside the native call)
  * @param waitBufferSeconds workers waiting for the consumer to release a batch buffer
  * @param waitBatchSeconds  the consumer waiting for the next batch to be ready
  * @param skipped           bad samples replaced (policy SKIP)
  */
 public record LoaderStats(long images, long batches, double seconds, double readSeconds, double decodeSeconds,
-                          double waitBufferSeconds, double waitBatchSeconds, long skipped) {
+                          double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped) {
 
     public double imagesPerSecond() {
         return seconds == 0 ? 0 : images / seconds;
@@ -23,8 +24,8 @@ public record LoaderStats(long images, long batches, double seconds, double read
     @Override
     public String toString() {
         return String.format("%,d images in %,d batches, %.2f s: %,.0f images/s; worker time: read %.2f s, "
-                        + "decode+transform %.2f s, waiting for a free buffer %.2f s; consumer waited %.2f s; %d skipped",
-                images, batches, seconds, imagesPerSecond(), readSeconds, decodeSeconds, waitBufferSeconds,
-                waitBatchSeconds, skipped);
+                        + "decode %.2f s, transform %.2f s, waiting for a free buffer %.2f s; consumer waited %.2f s; "
+                        + "%d skipped", images, batches, seconds, imagesPerSecond(), readSeconds, decodeSeconds,
+                transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped);
     }
 }

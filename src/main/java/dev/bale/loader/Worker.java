@@ -26,6 +26,8 @@ final class Worker implements Runnable {
     /** Time this worker spent on the current job, added to the job's totals when it leaves it. */
     private long readNanos;
     private long decodeNanos;
+    private long transformNanos;
+    private final long[] stages = new long[2];
 
     Worker(DataLoader loader) {
         this.loader = loader;
@@ -89,7 +91,8 @@ final class Worker implements Runnable {
             params.mean(c, mean[c]).std(c, std[c]);
         }
         if (t.mode() == Transform.Mode.NONE) {
-            params.expect_w(loader.width()).expect_h(loader.height());
+            params.expect_w(loader.width()).expect_h(loader.height()).crop_x(0).crop_y(0).crop_w(0).crop_h(0)
+                    .out_w(loader.width()).out_h(loader.height());
         }
     }
 
@@ -108,6 +111,7 @@ final class Worker implements Runnable {
     private void work(Job job, RecordReader reader, NativeDecoder decoder) throws InterruptedException {
         readNanos = 0;
         decodeNanos = 0;
+        transformNanos = 0;
         long waitNanos = 0;
         int batchSize = job.plan.batchSize();
         try {
@@ -142,6 +146,7 @@ final class Worker implements Runnable {
         } finally {
             job.readNanos.add(readNanos);
             job.decodeNanos.add(decodeNanos);
+            job.transformNanos.add(transformNanos);
             job.waitNanos.add(waitNanos);
         }
     }
@@ -161,10 +166,11 @@ final class Worker implements Runnable {
             try {
                 long t0 = System.nanoTime();
                 ByteBuffer encoded = reader.read(candidate);
-                long t1 = System.nanoTime();
+                readNanos += System.nanoTime() - t0;
                 decode(job, decoder, encoded, candidate, target, offset);
-                readNanos += t1 - t0;
-                decodeNanos += System.nanoTime() - t1;
+                decoder.lastStageNanos(stages);
+                decodeNanos += stages[0];
+                transformNanos += stages[1];
                 return candidate;
             } catch (CorruptContainerException | NativeDecodeException | BadImageException e) {
                 if (loader.onBadSample() == BadSamplePolicy.FAIL) {
@@ -181,9 +187,7 @@ final class Worker implements Runnable {
 
     private void decode(Job job, NativeDecoder decoder, ByteBuffer encoded, int index, ByteBuffer target, long offset) {
         BaleNative.TransformParams params = decoder.params();
-        if (loader.transform().mode() == Transform.Mode.NONE) {
-            params.crop_x(0).crop_y(0).crop_w(0).crop_h(0).out_w(loader.width()).out_h(loader.height());
-        } else {
+        if (loader.transform().mode() != Transform.Mode.NONE) {
             ImageHeader header = ImageHeader.probe(encoded).orElseThrow(
                     () -> new BadImageException("not a JPEG or PNG whose header can be read"));
             boolean jpeg = encoded.remaining() > 1 && (encoded.get(encoded.position()) & 0xFF) == 0xFF;

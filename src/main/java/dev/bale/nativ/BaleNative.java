@@ -2,6 +2,7 @@ package dev.bale.nativ;
 
 import java.util.Objects;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.ByRef;
@@ -115,6 +116,8 @@ public class BaleNative {
 
     public static native int decode_transform(@Cast("const uint8_t*") BytePointer src, @Cast("size_t") long len,
             @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err, int err_len);
+
+    public static native void last_stage_nanos(@Cast("int64_t*") LongPointer out);
 
     public static native void set_opencv_threads(int threads);
 }

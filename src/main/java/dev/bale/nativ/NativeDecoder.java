@@ -3,6 +3,7 @@ package dev.bale.nativ;
 import dev.bale.nativ.BaleNative.TransformParams;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
 
 /**
  * One worker thread's handle on {@code bale::decode_transform}: decodes an encoded image and writes
@@ -19,6 +20,9 @@ public final class NativeDecoder implements AutoCloseable {
     private final TransformParams params = BaleNative.default_params();
     /** Where native code writes its message; limit 0 makes getString() stop at the message's NUL. */
     private final BytePointer error = new BytePointer(ERROR_CAPACITY).limit(0);
+    private final LongPointer stageNanos = new LongPointer(2);
+    /** A view of {@code stageNanos}: reading it costs no JNI call. */
+    private final java.nio.LongBuffer stageView = stageNanos.asBuffer();
     /** The last target buffer and a pointer to its index 0, kept while callers reuse the buffer. */
     private ByteBuffer target;
     private BytePointer targetBase;
@@ -71,6 +75,16 @@ public final class NativeDecoder implements AutoCloseable {
     }
 
     /**
+     * Nanoseconds the last {@link #decode} on this thread spent decoding ({@code [0]}) and on the
+     * transform after it ({@code [1]}), written into {@code into}.
+     */
+    public void lastStageNanos(long[] into) {
+        BaleNative.last_stage_nanos(stageNanos);
+        into[0] = stageView.get(0);
+        into[1] = stageView.get(1);
+    }
+
+    /**
      * Sets the size of OpenCV's thread pool, for the whole process. With one decoder per worker
      * thread, 1 keeps OpenCV from starting threads of its own on top of the workers.
      */
@@ -82,6 +96,7 @@ public final class NativeDecoder implements AutoCloseable {
     public void close() {
         params.close();
         error.close();
+        stageNanos.close();
         if (targetBase != null) {
             targetBase.close();
             targetBase = null;
