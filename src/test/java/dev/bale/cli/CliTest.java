@@ -67,7 +67,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"pack", "inspect", "verify", "convert", "demo"}) {
+        for (String command : new String[] {"pack", "inspect", "verify", "convert", "load", "demo"}) {
             assertEquals(0, bale(command, "--help"), command);
             assertTrue(out().contains("Usage: bale " + command), out());
         }
@@ -215,6 +215,20 @@ class CliTest {
                 }
             }
         }
+    }
+
+    @Test
+    void loadStreamsAContainerAndReportsStages() throws IOException {
+        Path src = photos();
+        Path bin = dir.resolve("data.bin");
+        assertEquals(0, bale("pack", src.toString(), bin.toString(), "--format", "bin"));
+        assertEquals(0, bale("load", bin.toString(), "--epochs", "2", "--batch", "5", "--workers", "2",
+                "--transform", "train", "--crop", "32", "--shuffle", "--ceiling"));
+        assertTrue(out().contains("batch 5 of [3, 32, 32]"), out());
+        assertTrue(out().contains("epoch 1: 12 images in 3 batches") && out().contains("images/s")
+                && out().contains("decode") && out().contains("of the ceiling"), out());
+        assertEquals(1, bale("load", bin.toString(), "--transform", "sideways"));
+        assertTrue(err().contains("--transform must be eval, train or none"), err());
     }
 
     @Test
