@@ -2,13 +2,7 @@ package dev.bale.loader;
 
 import dev.bale.container.CorruptContainerException;
 import dev.bale.container.RecordReader;
-import dev.bale.image.ImageHeader;
-import dev.bale.nativ.BaleNative;
 import dev.bale.nativ.NativeDecodeException;
-import dev.bale.nativ.NativeDecoder;
-import dev.bale.transform.Planner;
-import dev.bale.transform.SamplePlan;
-import dev.bale.transform.Transform;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
@@ -18,33 +12,27 @@ import java.util.concurrent.TimeUnit;
  */
 final class Worker implements Runnable {
     private final DataLoader loader;
-    private final SamplePlan plan = new SamplePlan();
-    private final Planner planner;
     private final int[] classIds;
-    private final boolean grayscale;
 
     /** Time this worker spent on the current job, added to the job's totals when it leaves it. */
     private long readNanos;
     private long decodeNanos;
     private long transformNanos;
-    private final long[] stages = new long[2];
 
     Worker(DataLoader loader) {
         this.loader = loader;
-        this.planner = new Planner(loader.transform(), loader.seed());
         this.classIds = loader.container().classIds();
-        this.grayscale = loader.channels() == 1;
     }
 
     @Override
     public void run() {
         RecordReader reader = null;
-        NativeDecoder decoder = null;
+        SampleDecoder decoder = null;
         Throwable broken = null;
         try {
             reader = loader.container().newReader();
-            decoder = new NativeDecoder();
-            configure(decoder.params());
+            decoder = new SampleDecoder(loader.transform(), loader.seed(), loader.channels(), loader.width(),
+                    loader.height());
         } catch (Throwable t) {
             // Fail every job instead of dying, so that nobody waits for this worker forever.
             broken = t;
@@ -77,25 +65,6 @@ final class Worker implements Runnable {
         }
     }
 
-    /** The parameters that stay the same for every sample. */
-    private void configure(BaleNative.TransformParams params) {
-        Transform t = loader.transform();
-        params.grayscale(grayscale ? 1 : 0).output(switch (t.output()) {
-            case FLOAT_CHW -> BaleNative.OUTPUT_FLOAT32_CHW;
-            case UINT8_CHW -> BaleNative.OUTPUT_UINT8_CHW;
-            case UINT8_HWC -> BaleNative.OUTPUT_UINT8_HWC;
-        });
-        float[] mean = t.mean();
-        float[] std = t.std();
-        for (int c = 0; c < 3; c++) {
-            params.mean(c, mean[c]).std(c, std[c]);
-        }
-        if (t.mode() == Transform.Mode.NONE) {
-            params.expect_w(loader.width()).expect_h(loader.height()).crop_x(0).crop_y(0).crop_w(0).crop_h(0)
-                    .out_w(loader.width()).out_h(loader.height());
-        }
-    }
-
     private Job awaitJob(Job done) throws InterruptedException {
         loader.lock.lock();
         try {
@@ -108,7 +77,7 @@ final class Worker implements Runnable {
         }
     }
 
-    private void work(Job job, RecordReader reader, NativeDecoder decoder) throws InterruptedException {
+    private void work(Job job, RecordReader reader, SampleDecoder decoder) throws InterruptedException {
         readNanos = 0;
         decodeNanos = 0;
         transformNanos = 0;
@@ -156,7 +125,7 @@ final class Worker implements Runnable {
      * one is replaced by the next good sample in sampler order. Returns the record index used, or
      * -1 after recording a failure.
      */
-    private int fill(Job job, RecordReader reader, NativeDecoder decoder, long position, int index, ByteBuffer target,
+    private int fill(Job job, RecordReader reader, SampleDecoder decoder, long position, int index, ByteBuffer target,
                      long offset) {
         int candidate = index;
         for (long attempt = 0; attempt < job.plan.length(); attempt++) {
@@ -167,12 +136,12 @@ final class Worker implements Runnable {
                 long t0 = System.nanoTime();
                 ByteBuffer encoded = reader.read(candidate);
                 readNanos += System.nanoTime() - t0;
-                decode(job, decoder, encoded, candidate, target, offset);
-                decoder.lastStageNanos(stages);
+                decoder.decode(encoded, job.epoch, candidate, target, offset);
+                long[] stages = decoder.lastStageNanos();
                 decodeNanos += stages[0];
                 transformNanos += stages[1];
                 return candidate;
-            } catch (CorruptContainerException | NativeDecodeException | BadImageException e) {
+            } catch (CorruptContainerException | NativeDecodeException | SampleDecoder.BadImageException e) {
                 if (loader.onBadSample() == BadSamplePolicy.FAIL) {
                     job.failure.compareAndSet(null, new LoaderException("record " + candidate + " (" + key(reader, candidate)
                             + "): " + e.getMessage(), e));
@@ -183,20 +152,6 @@ final class Worker implements Runnable {
         }
         job.failure.compareAndSet(null, new LoaderException("no record of epoch " + job.epoch + " could be decoded"));
         return -1;
-    }
-
-    private void decode(Job job, NativeDecoder decoder, ByteBuffer encoded, int index, ByteBuffer target, long offset) {
-        BaleNative.TransformParams params = decoder.params();
-        if (loader.transform().mode() != Transform.Mode.NONE) {
-            ImageHeader header = ImageHeader.probe(encoded).orElseThrow(
-                    () -> new BadImageException("not a JPEG or PNG whose header can be read"));
-            boolean jpeg = encoded.remaining() > 1 && (encoded.get(encoded.position()) & 0xFF) == 0xFF;
-            planner.plan(header.width(), header.height(), jpeg, job.epoch, index, plan);
-            params.reduce(plan.reduce).crop_x(plan.cropX).crop_y(plan.cropY).crop_w(plan.cropWidth)
-                    .crop_h(plan.cropHeight).out_w(plan.outWidth).out_h(plan.outHeight).flip(plan.flip ? 1 : 0)
-                    .brightness(plan.brightness).contrast(plan.contrast).saturation(plan.saturation);
-        }
-        decoder.decode(encoded, target, offset);
     }
 
     private static String key(RecordReader reader, int index) {
@@ -225,13 +180,6 @@ final class Worker implements Runnable {
             loader.changed.signalAll();
         } finally {
             loader.lock.unlock();
-        }
-    }
-
-    /** An image the planner cannot handle (its header cannot be read). */
-    static final class BadImageException extends RuntimeException {
-        BadImageException(String message) {
-            super(message);
         }
     }
 }
