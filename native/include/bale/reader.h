@@ -36,7 +36,7 @@ namespace bale {
 class BALE_API ReaderError : public std::runtime_error {
    public:
     explicit ReaderError(const std::string& message);
-    ~ReaderError() override;  // defined in the library, so that one type_info is shared across it
+    ~ReaderError() override;  // out of line: its type_info is then the library's, which callers catch
 };
 
 // A record's bytes: data[0, size) inside the reader's memory map. Not owning, read-only.
