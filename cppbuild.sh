@@ -3,8 +3,9 @@
 # native/include), is compiled and linked. Two ways in:
 #
 #   ./cppbuild.sh standalone
-#       For C++ users: target/native/libbale.so and the example target/native/decode_one, runnable
-#       in place. Asks Maven only for the dependency jars (versions stay in pom.xml).
+#       For C++ users: target/native/libbale.so and the examples in native/example (decode_one,
+#       read_batch, dump_records) beside it, runnable in place. Asks Maven only for the dependency
+#       jars (versions stay in pom.xml), and asks again only when pom.xml changes or a jar is gone.
 #
 #   cppbuild.sh maven LIBDIR
 #       What `mvn package` / `mvn test` run, through the org.bytedeco:javacpp plugin's buildCommand
@@ -27,6 +28,7 @@ sdk="$native/sdk"
 # that makes the same OpenCV calls bit for bit; no -ffast-math for the same reason.
 cxxflags=(-std=c++17 -O2 -ffp-contract=off -fPIC -fvisibility=hidden -Wall -Wextra)
 opencv_libs=(opencv_imgcodecs opencv_imgproc opencv_core)
+examples=(decode_one read_batch dump_records)  # native/example/NAME.cpp
 # The JDK's jar tool unpacks the jars: any machine that builds the Java side has it.
 jar_tool=jar
 [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/jar" ]] && jar_tool="$JAVA_HOME/bin/jar"
@@ -98,6 +100,29 @@ build_library() {
     -L"$sdk/lib" "${link[@]}" "$@"
 }
 
+# Builds the example program native/example/$1.cpp into target/native, linked to the libbale.so
+# there, unless it is newer than everything it is made from.
+build_example() {
+  local out="$native/$1" source="$root/native/example/$1.cpp"
+  local newest
+  newest=$(ls -t "$source" "$root/native/include/bale/"*.h "$native/libbale.so" "$root/cppbuild.sh" | head -n 1)
+  if [[ -f "$out" && "$out" -nt "$newest" ]]; then
+    return
+  fi
+  g++ "${cxxflags[@]}" -I"$root/native/include" -o "$out" "$source" \
+    -L"$native" -lbale -Wl,-rpath,'$ORIGIN' -Wl,-rpath-link,"$sdk/lib"
+}
+
+# Whether the jar list $1 that Maven wrote is still good: newer than pom.xml, every jar still there.
+classpath_current() {
+  [[ "$1" -nt "$root/pom.xml" ]] || return 1
+  local jar
+  local IFS=':'
+  for jar in $(cat "$1"); do
+    [[ -f "$jar" ]] || return 1
+  done
+}
+
 mode=${1:-}
 case "$mode" in
   maven)
@@ -109,19 +134,24 @@ case "$mode" in
     build_library "$2"
     ;;
   standalone)
-    echo "cppbuild.sh: building target/native: libbale.so, decode_one"
+    echo "cppbuild.sh: building target/native: libbale.so ${examples[*]}"
     platform=${PLATFORM:-linux-x86_64}
     classpath="$native/classpath.txt"
     mkdir -p "$native"
-    (cd "$root" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath")
+    # Maven takes seconds to answer even when nothing changed.
+    if ! classpath_current "$classpath"; then
+      (cd "$root" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath")
+      touch "$classpath"  # the plugin leaves an unchanged list as it was, older than pom.xml
+    fi
     jars=$(cat "$classpath")
     unpack_sdk "$(platform_jar opencv "$jars")" "$(platform_jar openblas "$jars")"
     # Found beside each other, with no LD_LIBRARY_PATH: libbale.so looks in sdk/lib. It also names
     # libopenblas.so.0 itself, so the loader finds it there before libopencv_core.so asks for it
     # (that library's own search path is the machine it was built on).
     build_library "$native" -Wl,-rpath,'$ORIGIN/sdk/lib' -Wl,--no-as-needed -lopenblas
-    g++ "${cxxflags[@]}" -I"$root/native/include" -o "$native/decode_one" "$root/native/example/decode_one.cpp" \
-      -L"$native" -lbale -Wl,-rpath,'$ORIGIN' -Wl,-rpath-link,"$sdk/lib"
+    for example in "${examples[@]}"; do
+      build_example "$example"
+    done
     ;;
   *)
     die "usage: ./cppbuild.sh standalone | cppbuild.sh maven LIBDIR (run by Maven)"

@@ -9,11 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#if defined(BALE_BUILDING_LIBRARY)
-#define BALE_API __attribute__((visibility("default")))
-#else
-#define BALE_API
-#endif
+#include "bale/api.h"
 
 namespace bale {
 
