@@ -45,7 +45,7 @@ public final class Bench {
     }
 
     public BenchResult run() throws IOException, InterruptedException {
-        Files.createDirectories(options.out());
+        Files.createDirectories(options.out().resolve("data"));
         String peerAbsent = options.peer() ? peer.prepare() : "not asked for (--no-peer)";
         if (peerAbsent != null) {
             log.println("peer: absent (" + peerAbsent + ")");

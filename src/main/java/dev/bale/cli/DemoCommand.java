@@ -1,5 +1,10 @@
 package dev.bale.cli;
 
+import dev.bale.bench.Bench;
+import dev.bale.bench.BenchOptions;
+import dev.bale.bench.BenchResult;
+import dev.bale.bench.Report;
+import dev.bale.container.Layout;
 import dev.bale.demo.Demo;
 import dev.bale.demo.SyntheticDataset;
 import java.nio.file.Path;
@@ -10,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Generates a small photo-like JPEG dataset, packs it into all four layouts, verifies each "
-                + "against the files and prints sizes and pack times.", "Example: bale demo --images 500"})
+                + "against the files and prints sizes and pack times; then runs the bench's quick mode (Bale's "
+                + "loader against PyTorch's DataLoader).", "Example: bale demo --images 500 --no-bench"})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--dir", defaultValue = "bale-demo", description = "Working folder (default: ${DEFAULT-VALUE}).")
@@ -21,6 +27,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--tiny", description = "Generate 28x28 grayscale PNGs (a few hundred bytes each) instead of photos.")
     boolean tiny;
+
+    @Option(names = "--no-bench", description = "Stop after the layout table; skip the bench's quick mode.")
+    boolean noBench;
+
+    @Option(names = "--no-peer", description = "In the bench, skip PyTorch's DataLoader.")
+    boolean noPeer;
 
     @Option(names = "--threads", defaultValue = "4", description = "Threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -38,6 +50,20 @@ final class DemoCommand implements Callable<Integer> {
         rows.stream().flatMap(r -> r.problems().stream()).limit(20).forEach(p -> System.out.println("BAD " + p));
         System.out.println(ok ? "every layout verified byte-exact against the source files"
                 : "verification found problems (listed above)");
-        return ok ? 0 : 1;
+        if (!ok) {
+            return 1;
+        }
+        if (!noBench) {
+            System.out.println("\nbench, quick mode: Bale's loader against PyTorch's DataLoader on generated data");
+            Path out = dir.resolve("bench");
+            BenchOptions options = new BenchOptions(null, null, Runtime.getRuntime().availableProcessors(),
+                    List.of(Layout.values()), out, true, !noPeer);
+            BenchResult result = new Bench(options, Path.of(System.getProperty("bale.home", ".")).resolve("bench"),
+                    System.out, Progress::new).run();
+            Report.write(result, out);
+            System.out.print(Report.table(result));
+            System.out.println("\nreport: " + out.resolve("report.md") + " (with results.json and PNG charts)");
+        }
+        return 0;
     }
 }

@@ -232,8 +232,24 @@ class CliTest {
     }
 
     @Test
+    void benchOnUserDataWritesReportJsonAndCharts() throws IOException {
+        Path src = photos();
+        Path out = dir.resolve("bench");
+        assertEquals(0, bale("bench", src.toString(), "--quick", "--no-peer", "--workers", "2", "--formats", "bin,sqlite",
+                "--out", out.toString()), err());
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("| bin |") && report.contains("| sqlite |") && report.contains("12/12"), report);
+        assertTrue(report.contains("Peer (PyTorch DataLoader): absent"), report);
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertEquals(2, json.getAsJsonArray("datasets").get(0).getAsJsonObject().getAsJsonArray("layouts").size());
+        assertTrue(Files.size(out.resolve("user-throughput.png")) > 1000);
+        assertTrue(Files.size(out.resolve("user-storage.png")) > 1000);
+        assertTrue(out().contains("loader/limit"), out());
+    }
+
+    @Test
     void demoPacksVerifiesAndPrintsTheTable() {
-        assertEquals(0, bale("demo", "--dir", dir.resolve("demo").toString(), "--images", "20"));
+        assertEquals(0, bale("demo", "--dir", dir.resolve("demo").toString(), "--images", "20", "--no-bench"));
         for (Layout layout : Layout.values()) {
             assertTrue(out().lines().anyMatch(l -> l.startsWith(layout.id() + " ") && l.contains(" ok")), out());
         }
