@@ -52,12 +52,17 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--workers must be at least 1");
         }
-        BenchOptions options = new BenchOptions(source, list, threads, layouts, out, quick, !noPeer);
+        run(new BenchOptions(source, list, threads, layouts, out, quick, !noPeer));
+        return 0;
+    }
+
+    /** Runs a bench, writes its report into the options' folder, prints the summary table. */
+    static void run(BenchOptions options) throws Exception {
+        // The launcher sets bale.home to the checkout, where bench/peer/ lives.
         Path benchDir = Path.of(System.getProperty("bale.home", ".")).resolve("bench");
         BenchResult result = new Bench(options, benchDir, System.out, Progress::new).run();
-        Report.write(result, out);
+        Report.write(result, options.out());
         System.out.print(Report.table(result));
-        System.out.println("\nreport: " + out.resolve("report.md") + " (with results.json and PNG charts)");
-        return 0;
+        System.out.println("\nreport: " + options.out().resolve("report.md") + " (with results.json and PNG charts)");
     }
 }

@@ -1,9 +1,6 @@
 package dev.bale.cli;
 
-import dev.bale.bench.Bench;
 import dev.bale.bench.BenchOptions;
-import dev.bale.bench.BenchResult;
-import dev.bale.bench.Report;
 import dev.bale.container.Layout;
 import dev.bale.demo.Demo;
 import dev.bale.demo.SyntheticDataset;
@@ -55,14 +52,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!noBench) {
             System.out.println("\nbench, quick mode: Bale's loader against PyTorch's DataLoader on generated data");
-            Path out = dir.resolve("bench");
-            BenchOptions options = new BenchOptions(null, null, Runtime.getRuntime().availableProcessors(),
-                    List.of(Layout.values()), out, true, !noPeer);
-            BenchResult result = new Bench(options, Path.of(System.getProperty("bale.home", ".")).resolve("bench"),
-                    System.out, Progress::new).run();
-            Report.write(result, out);
-            System.out.print(Report.table(result));
-            System.out.println("\nreport: " + out.resolve("report.md") + " (with results.json and PNG charts)");
+            BenchCommand.run(new BenchOptions(null, null, Runtime.getRuntime().availableProcessors(),
+                    List.of(Layout.values()), dir.resolve("bench"), true, !noPeer));
         }
         return 0;
     }
