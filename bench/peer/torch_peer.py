@@ -270,7 +270,8 @@ def build(args):
 
         def handle(self):
             if self._pid != os.getpid():
-                # One OpenCV thread per process, as Bale gives each worker thread: no oversubscription.
+                # One OpenCV thread per process: each decodes one image at a time, and a pool in every
+                # worker process would oversubscribe the cores.
                 cv2.setNumThreads(1)
                 self._handle = self.open()
                 self._pid = os.getpid()
