@@ -165,14 +165,13 @@ def feature_int(feature):
 def build(args):
     """Everything that needs torch: returns (dataset factory, versions), imports checked first."""
     torch = require("torch")
-    require("torchvision")
+    torchvision = require("torchvision")
     np = require("numpy")
     from torch.utils.data import Dataset
     from torchvision import transforms as T
 
-    versions = {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}
-    import torchvision
-    versions["torchvision"] = torchvision.__version__
+    versions = {"python": platform.python_version(), "torch": torch.__version__,
+                "torchvision": torchvision.__version__, "numpy": np.__version__}
     if args.mode == "imagefolder":
         PIL = require("PIL")
         versions["PIL"] = PIL.__version__
