@@ -59,8 +59,10 @@ public final class Bench {
             int tiny = options.quick() ? 10_000 : 60_000;
             datasets.add(dataset("photos", photos + " photo-like 500x375 JPEGs (quality 90)",
                     generate("photos", SyntheticDataset.Spec.photos(photos, 500, 375)), 64, Transform.eval(), peerAbsent));
-            datasets.add(dataset("tiny", tiny + " 28x28 grayscale PNGs",
-                    generate("tiny", SyntheticDataset.Spec.tiny(tiny)), 256, Transform.none(), peerAbsent));
+            // RGB like ImageFolder's loader and the peer's OpenCV path, so that both make the same tensors.
+            datasets.add(dataset("tiny", tiny + " 28x28 grayscale PNGs (decoded to RGB, as ImageFolder does)",
+                    generate("tiny", SyntheticDataset.Spec.tiny(tiny)), 256,
+                    Transform.none().withChannels(Transform.Channels.RGB), peerAbsent));
         }
         return new BenchResult(LocalDate.now().toString(), Machine.describe(), options.workers(), options.quick(), datasets);
     }
@@ -103,9 +105,9 @@ public final class Bench {
             try (Container container = Containers.open(out)) {
                 RawRead.Rate read1 = RawRead.container(container, 1, 3);
                 RawRead.Rate readW = RawRead.container(container, w, 4);
-                double eval = loaderRate(container, transform, w, batch);
+                double eval = loaderRate(container, transform, w, batch, seconds());
                 double train = transform.mode() == Transform.Mode.NONE ? 0
-                        : loaderRate(container, Transform.train(transform.crop()), w, batch);
+                        : loaderRate(container, Transform.train(transform.crop()), w, batch, seconds());
                 int[] check = Correctness.check(container, source, transform, w, options.quick() ? 64 : 256);
                 layouts.add(new LayoutResult(layout.id(), pack.seconds(), pack.bytesOnDisk(), pack.sizeRatio(),
                         pack.megabytesPerSecond(), read1, readW, eval, train, check[0], check[1]));
@@ -129,15 +131,19 @@ public final class Bench {
 
     private BenchResult.Loader loaderVersusCeiling(Path bin, Transform transform, int w, int batch) {
         try (Container container = Containers.open(bin)) {
-            int channels = transform.mode() == Transform.Mode.NONE ? 1 : 3;
-            int records = options.quick() ? 300 : 1000;
-            double one = loaderRate(container, transform, 1, batch);
-            double all = loaderRate(container, transform, w, batch);
-            double ceiling = DecodeCeiling.imagesPerSecond(container, transform, channels, records, options.quick() ? 2 : 5);
+            int channels = switch (transform.channels()) {
+                case GRAY -> 1;
+                case RGB -> 3;
+                case AUTO -> transform.mode() == Transform.Mode.NONE ? 1 : 3;
+            };
+            int records = container.size();
+            double one = loaderRate(container, transform, 1, batch, seconds());
+            double all = loaderRate(container, transform, w, batch, seconds());
+            double ceiling = DecodeCeiling.imagesPerSecond(container, transform, channels, records, seconds());
             Transform exact = transform.withReducedDecode(false);
-            double exactAll = transform.mode() == Transform.Mode.NONE ? all : loaderRate(container, exact, w, batch);
+            double exactAll = transform.mode() == Transform.Mode.NONE ? all : loaderRate(container, exact, w, batch, seconds());
             double exactCeiling = transform.mode() == Transform.Mode.NONE ? ceiling
-                    : DecodeCeiling.imagesPerSecond(container, exact, channels, records, options.quick() ? 2 : 5);
+                    : DecodeCeiling.imagesPerSecond(container, exact, channels, records, seconds());
             // Worker time not spent in the native call, per image: the loader's own overhead.
             double overhead = 1e6 * (w / all - 1 / ceiling);
             log.printf("  loader (bin, %s): %,.0f img/s with 1 worker, %,.0f with %d; ceiling %,.0f x %d = %,.0f: %.0f%%%n",
@@ -149,21 +155,28 @@ public final class Bench {
         }
     }
 
-    /** Images/s of the loader over one shuffled epoch, after one warm-up epoch. */
-    static double loaderRate(Container container, Transform transform, int workers, int batch) {
+    /** Images/s of the loader over shuffled epochs for at least {@code seconds}, after one warm-up epoch. */
+    static double loaderRate(Container container, Transform transform, int workers, int batch, double seconds) {
         try (DataLoader loader = DataLoader.builder(container).batchSize(batch).workers(workers).transform(transform)
                 .shuffle(true).build()) {
-            double best = 0;
-            for (int epoch = 0; epoch < 2; epoch++) {
+            long images = 0;
+            double elapsed = 0;
+            for (int epoch = 0; epoch == 0 || elapsed < seconds; epoch++) {
                 for (Batch b : loader.epoch(epoch)) {
                     b.size();
                 }
                 if (epoch > 0) {
-                    best = Math.max(best, loader.lastStats().imagesPerSecond());
+                    images += loader.lastStats().images();
+                    elapsed += loader.lastStats().seconds();
                 }
             }
-            return best;
+            return images / elapsed;
         }
+    }
+
+    /** How long each throughput figure is measured: long enough that epoch start and tail do not count much. */
+    private double seconds() {
+        return options.quick() ? 1.5 : 5;
     }
 
     private List<Peer.Run> peerRuns(String name, Source source, Transform transform, int w, int batch) {

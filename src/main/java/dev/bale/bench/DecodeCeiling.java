@@ -16,20 +16,24 @@ import java.util.List;
  * reused output buffer, no container, no queue, no batch. W threads can at best do W times this.
  */
 public final class DecodeCeiling {
+    private static final long MAX_BYTES = 256L << 20;
     private DecodeCeiling() {
     }
 
     /**
-     * Decodes the first {@code records} records (copied into memory first) round and round for about
-     * {@code seconds}, after one warm-up pass, and returns images per second.
+     * Decodes the first {@code records} records (copied into memory first, at most 256 MB of them, so
+     * that the ceiling sees the same images as the loader it is compared with) round and round for
+     * about {@code seconds}, after one warm-up pass, and returns images per second.
      */
     public static double imagesPerSecond(Container container, Transform transform, int channels, int records,
                                          double seconds) {
         List<ByteBuffer> encoded = new ArrayList<>();
         ImageHeader first = null;
         try (RecordReader reader = container.newReader()) {
-            for (int i = 0; i < Math.min(records, container.size()); i++) {
+            long copied = 0;
+            for (int i = 0; i < Math.min(records, container.size()) && copied < MAX_BYTES; i++) {
                 ByteBuffer bytes = reader.read(i);
+                copied += bytes.remaining();
                 if (first == null) {
                     first = ImageHeader.probe(bytes).orElseThrow(() -> new IllegalArgumentException("not a JPEG or PNG"));
                 }

@@ -60,20 +60,25 @@ public final class Peer {
                    int limit) {
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--mode", mode, "--path",
                 path.toString(), "--workers", Integer.toString(workers), "--batch", Integer.toString(batch),
-                "--transform", transform, "--crop", Integer.toString(crop), "--resize", Integer.toString(resize),
-                "--epochs", Integer.toString(epochs), "--shuffle"));
+                "--transform", transform, "--epochs", Integer.toString(epochs), "--shuffle"));
+        if (!transform.equals("none")) {
+            command.addAll(List.of("--crop", Integer.toString(crop), "--resize", Integer.toString(resize)));
+        }
         if (limit > 0) {
             command.addAll(List.of("--limit", Integer.toString(limit)));
         }
+        Path errors = null;
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            errors = Files.createTempFile("bale-peer", ".err");
+            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             process.waitFor(30, TimeUnit.MINUTES);
             String last = output.lines().reduce((a, b) -> b).orElse("");
             JsonObject json = last.startsWith("{") ? JsonParser.parseString(last).getAsJsonObject() : null;
             if (json == null || json.has("error")) {
-                return new Run(mode, workers, transform, 0, json == null ? "no result (exit " + process.exitValue() + ")"
-                        : json.get("error").getAsString());
+                String stderr = Files.readString(errors).trim().lines().reduce((a, b) -> b).orElse("");
+                return new Run(mode, workers, transform, 0, json != null ? json.get("error").getAsString()
+                        : "no result (exit " + process.exitValue() + (stderr.isEmpty() ? "" : ": " + stderr) + ")");
             }
             return new Run(mode, workers, transform, json.get("images_per_s").getAsDouble(), null);
         } catch (IOException | RuntimeException e) {
@@ -81,6 +86,14 @@ public final class Peer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Run(mode, workers, transform, 0, "interrupted");
+        } finally {
+            if (errors != null) {
+                try {
+                    Files.deleteIfExists(errors);
+                } catch (IOException e) {
+                    // A temporary file left in /tmp loses nothing.
+                }
+            }
         }
     }
 }
