@@ -1,7 +1,6 @@
 package dev.bale.nativ;
 
 import dev.bale.testing.NativeParams;
-import dev.bale.testing.OpenCvReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
