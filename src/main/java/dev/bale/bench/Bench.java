@@ -131,11 +131,11 @@ public final class Bench {
 
     private BenchResult.Loader loaderVersusCeiling(Path bin, Transform transform, int w, int batch) {
         try (Container container = Containers.open(bin)) {
-            int channels = switch (transform.channels()) {
-                case GRAY -> 1;
-                case RGB -> 3;
-                case AUTO -> transform.mode() == Transform.Mode.NONE ? 1 : 3;
-            };
+            int channels;
+            try (DataLoader probe = DataLoader.builder(container).workers(1).prefetch(1).batchSize(1)
+                    .transform(transform).build()) {
+                channels = probe.channels(); // what the loader decodes, so the ceiling decodes the same
+            }
             int records = container.size();
             double one = loaderRate(container, transform, 1, batch, seconds());
             double all = loaderRate(container, transform, w, batch, seconds());

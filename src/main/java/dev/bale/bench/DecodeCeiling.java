@@ -40,6 +40,9 @@ public final class DecodeCeiling {
                 encoded.add(ByteBuffer.allocateDirect(bytes.remaining()).put(bytes).flip());
             }
         }
+        if (first == null) {
+            throw new IllegalArgumentException(container.path() + ": no records to measure");
+        }
         NativeDecoder.setOpenCvThreads(1); // as the loader runs it
         int side = transform.mode() == Transform.Mode.NONE ? Math.max(first.width(), first.height()) : transform.crop();
         ByteBuffer out = ByteBuffer.allocateDirect(channels * side * side * transform.elementBytes());

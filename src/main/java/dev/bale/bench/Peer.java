@@ -3,7 +3,6 @@ package dev.bale.bench;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,10 +40,10 @@ public final class Peer {
             return "peer script " + script + " not found";
         }
         try {
-            Process install = new ProcessBuilder("bash", installer.toString()).redirectErrorStream(true).start();
-            String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!install.waitFor(20, TimeUnit.MINUTES) || install.exitValue() != 0 || output.contains("peer unavailable")) {
-                return output.isEmpty() ? "peer installation failed" : output.lines().reduce((a, b) -> b).orElse(output);
+            Finished install = run(List.of("bash", installer.toString()), 20);
+            String last = install.output().lines().reduce((a, b) -> b).orElse("");
+            if (install.exitCode() != 0 || install.output().contains("peer unavailable")) {
+                return last.isEmpty() ? "peer installation failed" : last;
             }
             return null;
         } catch (IOException e) {
@@ -52,6 +51,30 @@ public final class Peer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        }
+    }
+
+    /** A finished child process: exit code (-1 when it was killed for running too long), stdout, stderr. */
+    private record Finished(int exitCode, String output, String errors) {
+    }
+
+    /**
+     * Runs a command with its output in files, so that waiting can time out; a command still
+     * running after {@code minutes} is killed.
+     */
+    private static Finished run(List<String> command, int minutes) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("bale-peer", ".out");
+        Path err = Files.createTempFile("bale-peer", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            boolean done = process.waitFor(minutes, TimeUnit.MINUTES);
+            if (!done) {
+                process.destroyForcibly().waitFor();
+            }
+            return new Finished(done ? process.exitValue() : -1, Files.readString(out).trim(), Files.readString(err).trim());
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
     }
 
@@ -67,18 +90,15 @@ public final class Peer {
         if (limit > 0) {
             command.addAll(List.of("--limit", Integer.toString(limit)));
         }
-        Path errors = null;
         try {
-            errors = Files.createTempFile("bale-peer", ".err");
-            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            process.waitFor(30, TimeUnit.MINUTES);
-            String last = output.lines().reduce((a, b) -> b).orElse("");
+            Finished finished = run(command, 30);
+            String last = finished.output().lines().reduce((a, b) -> b).orElse("");
             JsonObject json = last.startsWith("{") ? JsonParser.parseString(last).getAsJsonObject() : null;
             if (json == null || json.has("error")) {
-                String stderr = Files.readString(errors).trim().lines().reduce((a, b) -> b).orElse("");
+                String stderr = finished.errors().lines().reduce((a, b) -> b).orElse("");
                 return new Run(mode, workers, transform, 0, json != null ? json.get("error").getAsString()
-                        : "no result (exit " + process.exitValue() + (stderr.isEmpty() ? "" : ": " + stderr) + ")");
+                        : finished.exitCode() < 0 ? "timed out after 30 minutes"
+                        : "no result (exit " + finished.exitCode() + (stderr.isEmpty() ? "" : ": " + stderr) + ")");
             }
             return new Run(mode, workers, transform, json.get("images_per_s").getAsDouble(), null);
         } catch (IOException | RuntimeException e) {
@@ -86,14 +106,6 @@ public final class Peer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Run(mode, workers, transform, 0, "interrupted");
-        } finally {
-            if (errors != null) {
-                try {
-                    Files.deleteIfExists(errors);
-                } catch (IOException e) {
-                    // A temporary file left in /tmp loses nothing.
-                }
-            }
         }
     }
 }

@@ -46,7 +46,10 @@ public final class Batch implements AutoCloseable {
         return size;
     }
 
-    /** The images as a tensor [N, C, H, W] (float32 or uint8), or [N, H, W, C] for uint8 HWC; no copy. */
+    /**
+     * The images as a tensor [N, C, H, W] (float32 or uint8), or [N, H, W, C] for uint8 HWC; no copy.
+     * The tensor belongs to the loader, which reuses it for later batches: do not close it.
+     */
     public Tensor images() {
         checkLive();
         if (slot.imageTensor == null) {
@@ -79,9 +82,10 @@ public final class Batch implements AutoCloseable {
         if (device.equals("cpu")) {
             return host;
         }
-        copiedToDevice = true;
         try (Device target = new Device(device)) {
-            return host.to(target, host.scalar_type(), true, false, new MemoryFormatOptional());
+            Tensor copy = host.to(target, host.scalar_type(), true, false, new MemoryFormatOptional());
+            copiedToDevice |= copy.is_cuda();
+            return copy;
         }
     }
 
@@ -148,11 +152,14 @@ public final class Batch implements AutoCloseable {
             if (narrowedLabels != null) {
                 narrowedLabels.close();
             }
-            if (copiedToDevice) {
-                // An asynchronous copy may still be reading the buffer.
-                torch.cuda_synchronize();
+            try {
+                if (copiedToDevice) {
+                    // An asynchronous copy may still be reading the buffer.
+                    torch.cuda_synchronize();
+                }
+            } finally {
+                loader.release(slot, number);
             }
-            loader.release(slot, number);
         }
     }
 }

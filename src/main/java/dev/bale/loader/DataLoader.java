@@ -93,7 +93,12 @@ public final class DataLoader implements AutoCloseable {
         // The workers are the parallelism: OpenCV's own pool on top would only oversubscribe the
         // cores (measured 3-7% slower). The setting is process-wide.
         NativeDecoder.setOpenCvThreads(1);
-        threads.forEach(Thread::start);
+        try {
+            threads.forEach(Thread::start);
+        } catch (RuntimeException | Error e) {
+            close(); // stops and joins those that started, frees the ring
+            throw e;
+        }
     }
 
     public static Builder builder(Container container) {
@@ -160,20 +165,32 @@ public final class DataLoader implements AutoCloseable {
         }
     }
 
-    /** Stops the job and waits until no worker touches a slot any more. */
+    /**
+     * Stops the job and waits until no worker touches a slot any more. Not interruptible: returning
+     * early would let a worker write into a slot that the next epoch, or close, reuses.
+     */
     void finish(Job finished) {
         lock.lock();
         try {
             finished.aborted = true;
             changed.signalAll();
-            while (finished.workersDone.get() < threads.size() && !closed) {
-                changed.await(100, TimeUnit.MILLISECONDS);
+            while (finished.workersDone.get() < liveWorkers() && !closed) {
+                changed.awaitUninterruptibly();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Workers still running; one that died (an Error) never reports a job done. */
+    int liveWorkers() {
+        int live = 0;
+        for (Thread thread : threads) {
+            if (thread.isAlive()) {
+                live++;
+            }
+        }
+        return live;
     }
 
     void recordStats(LoaderStats stats) {
@@ -244,11 +261,11 @@ public final class DataLoader implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
             Job running = job;
             if (running != null) {
@@ -258,14 +275,25 @@ public final class DataLoader implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        joinWorkers();
+        freeRing();
+    }
+
+    /** Waits for every worker to end, interrupted or not: only then may their buffers be freed. */
+    private void joinWorkers() {
+        boolean interrupted = false;
         for (Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
-        freeRing();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void freeRing() {

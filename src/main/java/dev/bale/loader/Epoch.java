@@ -65,6 +65,10 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
             loader.lock.lock();
             try {
                 while (slot.ready != batch && job.failure.get() == null && !loader.closed) {
+                    if (loader.liveWorkers() == 0) {
+                        job.failure.compareAndSet(null, new LoaderException("every loader worker has stopped"));
+                        break;
+                    }
                     loader.changed.await(100, TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {

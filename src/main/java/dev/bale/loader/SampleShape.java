@@ -7,7 +7,11 @@ import dev.bale.image.ImageHeader;
 import dev.bale.transform.Transform;
 import java.util.Optional;
 
-/** Works out (channels, height, width) of a decoded sample, before the first batch. */
+/**
+ * Works out (channels, height, width) of a decoded sample, before the first batch. With AUTO
+ * channels the first readable image decides for the whole dataset: a grayscale first image makes
+ * every sample one channel. Datasets that mix the two should say GRAY or RGB.
+ */
 final class SampleShape {
     private SampleShape() {
     }

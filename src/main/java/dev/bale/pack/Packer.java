@@ -70,8 +70,8 @@ public final class Packer {
                 }
                 writer.finish();
             }
-            Path report = skipped.isEmpty() ? null : writeReport(output, skipped);
             staged.commit();
+            Path report = writeReport(output, skipped);
             listener.finished();
             double seconds = (System.nanoTime() - started) / 1e9;
             return new PackResult(output, written, List.copyOf(skipped), report, bytes,
@@ -117,9 +117,16 @@ public final class Packer {
         }
     }
 
-    /** The skipped records, one per line: index, where it came from, why. Written beside the output. */
+    /**
+     * The skipped records, one per line: where each came from, and why. Written beside the output;
+     * a report left by an earlier pack of the same output is removed when nothing was skipped.
+     */
     private static Path writeReport(Path output, List<BadRecordException> skipped) throws IOException {
         Path report = output.resolveSibling(output.getFileName() + ".skipped.txt");
+        if (skipped.isEmpty()) {
+            Files.deleteIfExists(report);
+            return null;
+        }
         StringBuilder text = new StringBuilder();
         for (BadRecordException bad : skipped) {
             text.append(bad.getMessage()).append('\n');

@@ -65,21 +65,34 @@ final class StagedOutput implements AutoCloseable {
     void commit() throws IOException {
         List<Path> from = layout.files(staging);
         List<Path> to = layout.files(target);
-        List<Path> aside = new java.util.ArrayList<>();
+        java.util.Map<Path, Path> aside = new java.util.LinkedHashMap<>(); // moved aside -> where it was
         for (Path old : to) {
             if (Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Path moved = old.resolveSibling("." + old.getFileName() + ".replaced-" + staging.getFileName());
                 move(old, moved);
-                aside.add(moved);
+                aside.put(moved, old);
             }
         }
-        for (int i = 0; i < from.size(); i++) {
-            if (Files.exists(from.get(i))) {
-                move(from.get(i), to.get(i));
+        List<Path> placed = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < from.size(); i++) {
+                if (Files.exists(from.get(i))) {
+                    move(from.get(i), to.get(i));
+                    placed.add(to.get(i));
+                }
             }
+        } catch (IOException e) {
+            // Put back what was there: nothing half-new stays under the final name.
+            for (Path file : placed) {
+                deleteRecursively(file);
+            }
+            for (java.util.Map.Entry<Path, Path> old : aside.entrySet()) {
+                move(old.getKey(), old.getValue());
+            }
+            throw e;
         }
         committed = true;
-        for (Path old : aside) {
+        for (Path old : aside.keySet()) {
             deleteRecursively(old);
         }
     }

@@ -222,6 +222,23 @@ class DataLoaderTest {
     }
 
     @Test
+    void anInterruptedConsumerStillStopsEveryWorkerBeforeFreeing() throws IOException {
+        try (Container container = photos.pack(Layout.BIN, dir)) {
+            DataLoader loader = DataLoader.builder(container).batchSize(2).workers(3).transform(eval()).build();
+            loader.epoch(0).iterator().next();
+            Thread.currentThread().interrupt();
+            try {
+                loader.close();
+                assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+            } finally {
+                Thread.interrupted();
+            }
+            assertFalse(Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().startsWith("bale-loader-") && t.isAlive()), "workers stopped before the ring was freed");
+        }
+    }
+
+    @Test
     void breakingOutOfAnEpochAndStartingAnotherWorks() throws IOException {
         try (Container container = photos.pack(Layout.BIN, dir);
              DataLoader loader = DataLoader.builder(container).batchSize(2).workers(2).transform(eval()).build()) {

@@ -144,6 +144,13 @@ class PackerTest {
             assertEquals(source.entries().get(2).key(), reader.key(1));
             assertEquals(ByteBuffer.wrap(Files.readAllBytes(source.entries().get(5).file())), reader.read(3));
         }
+        // A clean repack of the same output leaves no stale report behind.
+        Files.write(source.entries().get(1).file(), Files.readAllBytes(source.entries().get(0).file()));
+        Files.write(source.entries().get(4).file(), Files.readAllBytes(source.entries().get(0).file()));
+        PackResult clean = Packer.pack(new SourceInput(source), out,
+                PackOptions.of(Layout.LMDB).withCheck(true).withOnBad(PackOptions.OnBad.SKIP).withForce(true), PackListener.NONE);
+        assertEquals(null, clean.report());
+        assertFalse(Files.exists(result.report()));
     }
 
     @Test

@@ -96,7 +96,13 @@ public final class SqliteContainer implements Container {
     @Override
     public RecordReader newReader() {
         try {
-            return new Reader(DriverManager.getConnection(url));
+            Connection connection = DriverManager.getConnection(url);
+            try {
+                return new Reader(connection);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new CorruptContainerException(path + ": cannot open: " + e.getMessage(), e);
         }
