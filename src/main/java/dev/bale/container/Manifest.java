@@ -59,9 +59,12 @@ public record Manifest(String format, int version, String layout, int count, Lis
 
     /** The label text of a class id: its class name, or the number itself when unnamed. */
     public String label(int classId) {
-        if (classId >= 0 && classId < classes.size() && !classes.get(classId).isEmpty()) {
-            return classes.get(classId);
-        }
-        return Integer.toString(classId);
+        String name = className(classes, classId);
+        return name.isEmpty() ? Integer.toString(classId) : name;
+    }
+
+    /** The name {@code classes} gives a class id, as writers store it; the number for an id outside the list. */
+    public static String className(List<String> classes, int classId) {
+        return classId >= 0 && classId < classes.size() ? classes.get(classId) : Integer.toString(classId);
     }
 }

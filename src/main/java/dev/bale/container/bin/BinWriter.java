@@ -56,15 +56,11 @@ public final class BinWriter implements ContainerWriter {
             entries = ByteBuffer.allocate(entries.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN).put(entries.flip());
         }
         BinIndex.putEntry(entries, offset, length, crc, classId);
-        textIndex.write(offset + "\t" + length + "\t" + TextEscape.escape(labelOf(classId)) + "\n");
+        textIndex.write(offset + "\t" + length + "\t" + TextEscape.escape(Manifest.className(classes, classId)) + "\n");
         keys.write(key);
         keys.write('\n');
         offset += length;
         count++;
-    }
-
-    private String labelOf(int classId) {
-        return classId >= 0 && classId < classes.size() ? classes.get(classId) : Integer.toString(classId);
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class SqliteWriter implements ContainerWriter {
             insertImage.setLong(1, count + 1L);
             insertImage.setString(2, key);
             insertImage.setBytes(3, blob);
-            insertImage.setString(4, classId >= 0 && classId < classes.size() ? classes.get(classId) : Integer.toString(classId));
+            insertImage.setString(4, Manifest.className(classes, classId));
             insertImage.executeUpdate();
             insertRecord.setLong(1, count + 1L);
             insertRecord.setInt(2, classId);
