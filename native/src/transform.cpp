@@ -1,4 +1,5 @@
 #include "bale/transform.h"
+#include "raw_pixels.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -191,7 +192,30 @@ size_t output_bytes(const TransformParams& p) {
     return static_cast<size_t>(p.out_w) * p.out_h * channels_of(p) * element;
 }
 
+namespace {
+// decode_transform and transform_raw: raw is null for encoded bytes.
+int run(const uint8_t* src, size_t len, const RawShape* raw, const TransformParams& p, void* dst, char* err,
+        int err_len);
+}  // namespace
+
 int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, void* dst, char* err, int err_len) {
+    return run(src, len, nullptr, p, dst, err, err_len);
+}
+
+int transform_raw(const uint8_t* src, size_t len, const RawShape& shape, const TransformParams& p, void* dst,
+                  char* err, int err_len) {
+    if (const char* problem = invalid_raw_shape(shape, len, kMaxSide)) {
+        if (err != nullptr && err_len > 0) err[0] = '\0';
+        return fail(err, err_len, STATUS_UNDECODABLE, "%s (%dx%dx%d, %zu bytes)", problem, shape.height, shape.width,
+                    shape.channels, len);
+    }
+    if (p.reduce != 1) return fail(err, err_len, STATUS_BAD_PARAMS, "reduce must be 1 for raw pixels");
+    return run(src, len, &shape, p, dst, err, err_len);
+}
+
+namespace {
+int run(const uint8_t* src, size_t len, const RawShape* raw, const TransformParams& p, void* dst, char* err,
+        int err_len) {
     if (err != nullptr && err_len > 0) err[0] = '\0';
     if (len == 0) return fail(err, err_len, STATUS_UNDECODABLE, "empty input: 0 bytes");
     if (src == nullptr || dst == nullptr) return fail(err, err_len, STATUS_BAD_PARAMS, "src or dst is null");
@@ -200,7 +224,9 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
     }
     if (const char* problem = invalid_params(p)) return fail(err, err_len, STATUS_BAD_PARAMS, "%s", problem);
 
-    if (const int status = check_png_chunks(src, len, err, err_len)) return status;
+    if (raw == nullptr) {
+        if (const int status = check_png_chunks(src, len, err, err_len)) return status;
+    }
 
     Scratch& s = scratch;
     stage_nanos[0] = stage_nanos[1] = 0;
@@ -209,7 +235,8 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
         // A header over the caller's bytes: imdecode reads them in place.
         const cv::Mat encoded(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(src));
         // Check the returned Mat, not s.decoded: a failed decode leaves the previous image there.
-        const cv::Mat decoded = cv::imdecode(encoded, decode_flags(p), &s.decoded);
+        if (raw != nullptr) raw_to_image(src, *raw, p.grayscale != 0, s.decoded);
+        const cv::Mat decoded = raw != nullptr ? s.decoded : cv::imdecode(encoded, decode_flags(p), &s.decoded);
         const int64_t decoded_at = now_nanos();
         stage_nanos[0] = decoded_at - started;
         if (decoded.empty()) {
@@ -241,6 +268,7 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: unknown exception");
     }
 }
+}  // namespace
 
 void last_stage_nanos(int64_t* out) {
     if (out != nullptr) {

@@ -1,7 +1,6 @@
 package dev.bale.cli;
 
 import dev.bale.container.Container;
-import dev.bale.container.Containers;
 import dev.bale.container.Layout;
 import dev.bale.pack.ContainerInput;
 import dev.bale.pack.PackOptions;
@@ -10,13 +9,18 @@ import dev.bale.pack.Packer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Copies a container into another layout, byte for byte (keys, labels and classes kept).",
+        description = {"Copies a container, or a dataset another tool wrote, into a Bale container: encoded images byte "
+                + "for byte, raw pixels as lossless PNG; keys, labels and classes kept.",
                 "Example: bale convert photos.bin photos.tfrecord --format tfrecord"})
 final class ConvertCommand implements Callable<Integer> {
+
+    @Mixin
+    OpenFlags open = new OpenFlags();
 
     @Parameters(index = "0", paramLabel = "IN", description = "Container to read (any layout).")
     Path in;
@@ -33,17 +37,29 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
 
+    @Option(names = "--on-bad", defaultValue = "fail", paramLabel = "fail|skip",
+            description = "A record that cannot be read: stop (default), or leave it out and list it in OUT.skipped.txt.")
+    String onBad;
+
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.parse(format);
+        PackOptions.OnBad policy = switch (onBad.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "fail" -> PackOptions.OnBad.FAIL;
+            case "skip" -> PackOptions.OnBad.SKIP;
+            default -> throw new IllegalArgumentException("--on-bad must be fail or skip, not " + onBad);
+        };
         PackResult result;
-        try (Container container = Containers.open(in);
+        long sourceOnDisk;
+        try (Container container = open.open(in);
              ContainerInput input = new ContainerInput(container);
              Progress progress = new Progress("convert to " + layout.id())) {
-            result = Packer.pack(input, out, new PackOptions(layout, Math.max(1, threads), false,
-                    PackOptions.OnBad.FAIL, force), progress);
+            sourceOnDisk = container.bytesOnDisk();
+            result = Packer.pack(input, out, new PackOptions(layout, Math.max(1, threads), false, policy, force), progress);
         }
         System.out.println(PackCommand.summary(result, layout));
+        System.out.printf("source %,d bytes on disk, converted %,d bytes: %.4f of the source%n", sourceOnDisk,
+                result.bytesOnDisk(), result.bytesOnDisk() / (double) Math.max(1, sourceOnDisk));
         return 0;
     }
 }

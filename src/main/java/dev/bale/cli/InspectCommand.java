@@ -1,11 +1,11 @@
 package dev.bale.cli;
 
 import dev.bale.container.Container;
-import dev.bale.container.Containers;
 import dev.bale.inspect.Inspection;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,6 +13,9 @@ import picocli.CommandLine.Parameters;
         description = {"Shows a container's layout, records, classes, bytes and size ratio; for a TFRecord (also one "
                 + "written by TensorFlow) the features of its records.", "Example: bale inspect photos.tfrecord --json"})
 final class InspectCommand implements Callable<Integer> {
+
+    @Mixin
+    OpenFlags open = new OpenFlags();
 
     @Parameters(paramLabel = "CONTAINER", description = "Container of any layout.")
     Path path;
@@ -22,7 +25,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Container container = Containers.open(path)) {
+        try (Container container = open.open(path)) {
             Inspection inspection = Inspection.of(container);
             System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
         }

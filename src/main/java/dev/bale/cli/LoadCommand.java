@@ -2,7 +2,6 @@ package dev.bale.cli;
 
 import dev.bale.bench.DecodeCeiling;
 import dev.bale.container.Container;
-import dev.bale.container.Containers;
 import dev.bale.loader.Batch;
 import dev.bale.loader.DataLoader;
 import dev.bale.loader.LoaderStats;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,6 +18,9 @@ import picocli.CommandLine.Parameters;
         description = {"Streams a container through the loader (decode + transform into batch buffers) and reports "
                 + "images/s and where the time went.", "Example: bale load photos.bin --epochs 3 --workers 2 --transform train"})
 final class LoadCommand implements Callable<Integer> {
+
+    @Mixin
+    OpenFlags open = new OpenFlags();
 
     @Parameters(paramLabel = "CONTAINER", description = "Container of any layout.")
     Path path;
@@ -75,7 +78,7 @@ final class LoadCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
-        try (Container container = Containers.open(path)) {
+        try (Container container = open.open(path)) {
             DataLoader.Builder builder = DataLoader.builder(container).batchSize(batch).transform(t).shuffle(shuffle)
                     .seed(seed).prefetch(prefetch);
             if (workers != null) {

@@ -1,7 +1,6 @@
 package dev.bale.cli;
 
 import dev.bale.container.Container;
-import dev.bale.container.Containers;
 import dev.bale.inspect.Problem;
 import dev.bale.inspect.Verifier;
 import dev.bale.source.Source;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,6 +17,9 @@ import picocli.CommandLine.Parameters;
                 + "decodes it. Prints each bad record by index and key; exits 1 if there is any.",
                 "Example: bale verify photos.lmdb --against photos/ --decode"})
 final class VerifyCommand implements Callable<Integer> {
+
+    @Mixin
+    OpenFlags open = new OpenFlags();
 
     @Parameters(paramLabel = "CONTAINER", description = "Container of any layout.")
     Path path;
@@ -41,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
         Source source = against == null ? null : list != null ? Source.list(list, against) : Source.folder(against);
         List<Problem> problems;
         int size;
-        try (Container container = Containers.open(path); Progress progress = new Progress("verify")) {
+        try (Container container = open.open(path); Progress progress = new Progress("verify")) {
             size = container.size();
             progress.started(size);
             problems = Verifier.verify(container, source, decode, threads, progress::step);

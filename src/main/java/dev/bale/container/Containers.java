@@ -2,10 +2,12 @@ package dev.bale.container;
 
 import dev.bale.container.bin.BinContainer;
 import dev.bale.container.bin.BinWriter;
+import dev.bale.container.foreign.ForeignContainers;
 import dev.bale.container.lmdb.LmdbContainer;
 import dev.bale.container.lmdb.LmdbWriter;
 import dev.bale.container.sqlite.SqliteContainer;
 import dev.bale.container.sqlite.SqliteWriter;
+import dev.bale.container.tfrecord.Framing;
 import dev.bale.container.tfrecord.TfRecordContainer;
 import dev.bale.container.tfrecord.TfRecordWriter;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -40,14 +43,93 @@ public final class Containers {
         };
     }
 
-    /** Opens a container of any layout. */
+    /** Opens a container of any layout, or a dataset another tool wrote (see {@link #open(Path, OpenOptions)}). */
     public static Container open(Path path) throws IOException {
-        return switch (sniff(path)) {
+        return open(path, OpenOptions.none());
+    }
+
+    /**
+     * Opens a Bale container of any layout or, when what is on disk is not one, a dataset another
+     * tool wrote (plain bin + text index, plain SQLite, pickled/encoded/Caffe LMDB, WebDataset tars),
+     * read-only and in place. {@code options} name what sniffing cannot find (an index file, a
+     * table...) or the kind itself. When nothing fits, the error lists every kind tried and why.
+     */
+    public static Container open(Path path, OpenOptions options) throws IOException {
+        if (options.kind() != null) {
+            for (Layout layout : Layout.values()) {
+                if (layout.id().equalsIgnoreCase(options.kind().trim())) {
+                    return open(layout, path);
+                }
+            }
+            return ForeignContainers.open(path, options, List.of());
+        }
+        if (ForeignContainers.hinted(options)) {
+            return ForeignContainers.open(path, options, List.of());
+        }
+        List<String> tried = new ArrayList<>();
+        Layout layout = sniffBale(path, tried);
+        return layout != null ? open(layout, path) : ForeignContainers.open(path, options, tried);
+    }
+
+    private static Container open(Layout layout, Path path) throws IOException {
+        return switch (layout) {
             case BIN -> BinContainer.open(path);
             case LMDB -> LmdbContainer.open(path);
             case SQLITE -> SqliteContainer.open(path);
             case TFRECORD -> TfRecordContainer.open(path);
         };
+    }
+
+    /** The Bale layout at {@code path}, or null (with the reasons added to {@code tried}) when it is not Bale's. */
+    private static Layout sniffBale(Path path, List<String> tried) throws IOException {
+        if (Files.isDirectory(path)) {
+            if (Files.exists(path.resolve(BinContainer.MANIFEST))) {
+                return Layout.BIN;
+            }
+            tried.add("bin (Bale): no " + BinContainer.MANIFEST);
+            if (Files.exists(path.resolve("data.mdb"))) {
+                if (ForeignContainers.isBaleLmdb(path)) {
+                    return Layout.LMDB;
+                }
+                tried.add("lmdb (Bale): an LMDB environment without Bale's databases");
+            } else {
+                tried.add("lmdb: no data.mdb");
+            }
+            return null;
+        }
+        if (!Files.exists(path)) {
+            return null; // perhaps a brace list of shards; the foreign kinds say
+        }
+        byte[] head = new byte[16];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n >= SQLITE_MAGIC.length && java.util.Arrays.equals(head, 0, SQLITE_MAGIC.length, SQLITE_MAGIC, 0, SQLITE_MAGIC.length)) {
+            if (hasBaleMeta(path)) {
+                return Layout.SQLITE;
+            }
+            tried.add("sqlite (Bale): no bale_meta table");
+            return null;
+        }
+        // A TFRecord starts with a length whose masked CRC-32C follows it; a TFRecord Bale wrote has sidecars.
+        if (n == 0 || Files.exists(Layout.sibling(path, ".idx")) || Files.exists(Layout.sibling(path, ".bale.json"))
+                || (n >= Framing.HEADER && java.nio.ByteBuffer.wrap(head, 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt()
+                == Framing.maskedCrc(java.nio.ByteBuffer.wrap(head, 0, 8)))) {
+            return Layout.TFRECORD;
+        }
+        tried.add("tfrecord: the first 12 bytes are not a TFRecord header (length + its masked CRC)");
+        return null;
+    }
+
+    private static boolean hasBaleMeta(Path path) {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(SqliteContainer.readOnlyUrl(path));
+             java.sql.ResultSet rs = connection.createStatement().executeQuery(
+                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bale_meta'")) {
+            return rs.next();
+        } catch (java.sql.SQLException e) {
+            return true; // unreadable: let Bale's reader say why
+        }
     }
 
     /** Tells the layout of the container at {@code path} from what is on disk. */

@@ -22,6 +22,15 @@ public interface RecordReader extends AutoCloseable {
     /** The key of record {@code index}: the path it was packed from, relative to the source root. */
     String key(int index);
 
+    /**
+     * How the bytes the last {@link #read} returned are laid out when they are decoded pixels rather
+     * than an encoded image (pickled or raw Caffe datasets); null for an encoded image. The length of
+     * those bytes has been checked against the shape.
+     */
+    default RawPixels rawPixels() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -2,6 +2,7 @@ package dev.bale.inspect;
 
 import com.google.gson.GsonBuilder;
 import dev.bale.container.Container;
+import dev.bale.container.foreign.ForeignContainer;
 import dev.bale.container.tfrecord.FeatureSchema;
 import dev.bale.container.tfrecord.TfRecordContainer;
 import java.util.ArrayList;
@@ -21,7 +22,12 @@ import java.util.Map;
  * @param features    TFRecord only: per feature name, kind, records, values per record, bytes
  */
 public record Inspection(String path, String layout, int records, List<ClassCount> classes, long dataBytes,
-                         long bytesOnDisk, Map<String, Feature> features) {
+                         long bytesOnDisk, Map<String, Feature> features, Foreign foreign) {
+
+    /** A dataset another tool wrote: what kind, why, and what its records look like. */
+    public record Foreign(String kind, String evidence, boolean checksums, String labels, List<String> exampleKeys,
+                          List<String> formats, List<String> badRecords) {
+    }
 
     public record ClassCount(int id, String name, int records) {
     }
@@ -55,8 +61,13 @@ public record Inspection(String path, String layout, int records, List<ClassCoun
                 features.put(e.getKey(), new Feature(s.kind(), s.records(), s.minValues(), s.maxValues(), s.bytes()));
             }
         }
-        return new Inspection(container.path().toString(), container.layout().id(), container.size(), classes,
-                container.manifest().sourceBytes(), container.bytesOnDisk(), features);
+        Foreign foreign = null;
+        if (container instanceof ForeignContainer f) {
+            foreign = new Foreign(f.kind().id(), f.evidence(), f.checksummed(), f.labelKind(), f.exampleKeys(), f.formats(),
+                    f.badRecords());
+        }
+        return new Inspection(container.path().toString(), foreign != null ? foreign.kind() : container.layout().id(),
+                container.size(), classes, container.manifest().sourceBytes(), container.bytesOnDisk(), features, foreign);
     }
 
     /** Container bytes over data bytes: 1.00 means the container adds nothing. */
@@ -76,6 +87,9 @@ public record Inspection(String path, String layout, int records, List<ClassCoun
         if (features != null) {
             json.put("features", features);
         }
+        if (foreign != null) {
+            json.put("foreign", foreign);
+        }
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json);
     }
 
@@ -84,7 +98,21 @@ public record Inspection(String path, String layout, int records, List<ClassCoun
         out.append(String.format("%-13s %s%n", "container", path));
         out.append(String.format("%-13s %s%n", "layout", layout));
         out.append(String.format("%-13s %,d%n", "records", records));
-        out.append(String.format("%-13s %,d bytes (encoded images)%n", "data", dataBytes));
+        if (foreign != null) {
+            out.append(String.format("%-13s %s%n", "detected", foreign.kind() + ": " + foreign.evidence()));
+            out.append(String.format("%-13s %s%n", "checksums", foreign.checksums() ? "yes"
+                    : "none: records are unchecksummed (offsets and lengths were checked against the files)"));
+            out.append(String.format("%-13s %s%n", "labels", foreign.labels()));
+            out.append(String.format("%-13s %s%n", "example keys", String.join(", ", foreign.exampleKeys())));
+            out.append(String.format("%-13s %s%n", "images", String.join(", ", foreign.formats())));
+            if (!foreign.badRecords().isEmpty()) {
+                out.append(String.format("%-13s %d found while opening%s%n", "bad records", foreign.badRecords().size(),
+                        foreign.badRecords().size() == 20 ? " (first 20)" : ""));
+                foreign.badRecords().forEach(bad -> out.append("  ").append(bad).append('\n'));
+            }
+        }
+        out.append(String.format("%-13s %,d bytes (%s)%n", "data", dataBytes,
+                foreign != null ? "image bytes as stored" : "encoded images"));
         out.append(String.format("%-13s %,d bytes%n", "on disk", bytesOnDisk));
         out.append(String.format("%-13s %.4f (on disk / data)%n", "size ratio", sizeRatio()));
         out.append(String.format("%-13s %d%n", "classes", classes.size()));

@@ -96,7 +96,7 @@ public final class Verifier {
                 try {
                     key = reader.key(i);
                     keys.add(key);
-                    if (classIds[i] < 0 || (classes > 0 && classIds[i] >= classes)) {
+                    if ((classIds[i] < 0 && classes > 0) || (classes > 0 && classIds[i] >= classes)) {
                         problems.add(new Problem(i, key, "class id " + classIds[i] + " is not in the class list (0.." + (classes - 1) + ")"));
                     }
                     ByteBuffer bytes = reader.read(i);
@@ -106,7 +106,8 @@ public final class Verifier {
                             problems.add(new Problem(i, key, mismatch));
                         }
                     }
-                    if (decode) {
+                    // Raw pixels were checked against their shape by the read; there is nothing to decode.
+                    if (decode && reader.rawPixels() == null) {
                         String why = DecodeCheck.problem(bytes);
                         if (why != null) {
                             problems.add(new Problem(i, key, why));

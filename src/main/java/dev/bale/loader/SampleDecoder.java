@@ -1,5 +1,6 @@
 package dev.bale.loader;
 
+import dev.bale.container.RawPixels;
 import dev.bale.image.ImageHeader;
 import dev.bale.nativ.BaleNative;
 import dev.bale.nativ.NativeDecoder;
@@ -62,6 +63,24 @@ public final class SampleDecoder implements AutoCloseable {
                     .brightness(plan.brightness).contrast(plan.contrast).saturation(plan.saturation);
         }
         decoder.decode(encoded, target, offset);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, int, int, ByteBuffer, long)}, for a record that holds raw pixels
+     * of layout {@code raw} (a reader's {@code rawPixels()}); null means encoded bytes.
+     */
+    public void decode(ByteBuffer bytes, RawPixels raw, int epoch, int index, ByteBuffer target, long offset) {
+        if (raw == null) {
+            decode(bytes, epoch, index, target, offset);
+            return;
+        }
+        if (transform.mode() != Transform.Mode.NONE) {
+            planner.plan(raw.width(), raw.height(), false, epoch, index, plan);
+            decoder.params().reduce(plan.reduce).crop_x(plan.cropX).crop_y(plan.cropY).crop_w(plan.cropWidth)
+                    .crop_h(plan.cropHeight).out_w(plan.outWidth).out_h(plan.outHeight).flip(plan.flip ? 1 : 0)
+                    .brightness(plan.brightness).contrast(plan.contrast).saturation(plan.saturation);
+        }
+        decoder.decodeRaw(bytes, raw, target, offset);
     }
 
     /** Bytes one sample takes; valid once a sample's size is set (always for NONE, else after a decode). */

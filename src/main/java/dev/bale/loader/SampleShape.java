@@ -59,7 +59,10 @@ final class SampleShape {
         Optional<ImageHeader> header;
         String why;
         try {
-            header = ImageHeader.probe(reader.read(i));
+            java.nio.ByteBuffer bytes = reader.read(i);
+            dev.bale.container.RawPixels raw = reader.rawPixels();
+            header = raw != null ? Optional.of(new ImageHeader(raw.width(), raw.height(), raw.channels()))
+                    : ImageHeader.probe(bytes);
             why = "not a JPEG or PNG whose header can be read";
         } catch (CorruptContainerException e) {
             header = Optional.empty();

@@ -136,7 +136,7 @@ final class Worker implements Runnable {
                 long t0 = System.nanoTime();
                 ByteBuffer encoded = reader.read(candidate);
                 readNanos += System.nanoTime() - t0;
-                decoder.decode(encoded, job.epoch, candidate, target, offset);
+                decoder.decode(encoded, reader.rawPixels(), job.epoch, candidate, target, offset);
                 long[] stages = decoder.lastStageNanos();
                 decodeNanos += stages[0];
                 transformNanos += stages[1];

@@ -24,7 +24,7 @@ import org.bytedeco.opencv.presets.opencv_imgproc;
  */
 @Properties(
         inherit = {opencv_imgcodecs.class, opencv_imgproc.class},
-        value = @Platform(include = "bale/transform.h", link = "bale"))
+        value = @Platform(include = {"bale/transform.h", "bale/raw.h"}, link = "bale"))
 @Namespace("bale")
 public class BaleNative {
     static {
@@ -108,6 +108,35 @@ public class BaleNative {
         public native int expect_h();
         public native TransformParams expect_h(int setter);
     }
+
+    /** {@code bale::RawShape} (raw.h): the layout of raw pixels handed to {@link #transform_raw}. */
+    public static class RawShape extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public RawShape() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int height();
+        public native RawShape height(int setter);
+        public native int width();
+        public native RawShape width(int setter);
+        public native int channels();
+        public native RawShape channels(int setter);
+        public native int planar();
+        public native RawShape planar(int setter);
+        public native int bgr();
+        public native RawShape bgr(int setter);
+    }
+
+    public static native int transform_raw(@Cast("const uint8_t*") BytePointer src, @Cast("size_t") long len,
+            @Const @ByRef RawShape shape, @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err,
+            int err_len);
 
     /** A new native struct, owned by the returned object (free it with {@code close()}). */
     public static native @ByVal TransformParams default_params();

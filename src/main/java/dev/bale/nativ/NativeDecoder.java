@@ -1,5 +1,6 @@
 package dev.bale.nativ;
 
+import dev.bale.container.RawPixels;
 import dev.bale.nativ.BaleNative.TransformParams;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
@@ -21,6 +22,7 @@ public final class NativeDecoder implements AutoCloseable {
     /** Where native code writes its message; limit 0 makes getString() stop at the message's NUL. */
     private final BytePointer error = new BytePointer(ERROR_CAPACITY).limit(0);
     private final LongPointer stageNanos = new LongPointer(2);
+    private final BaleNative.RawShape rawShape = new BaleNative.RawShape();
     /** A view of {@code stageNanos}: reading it costs no JNI call. */
     private final java.nio.LongBuffer stageView = stageNanos.asBuffer();
     /** The last target buffer and a pointer to its index 0, kept while callers reuse the buffer. */
@@ -75,6 +77,39 @@ public final class NativeDecoder implements AutoCloseable {
     }
 
     /**
+     * As {@link #decode}, for raw pixels of the given layout instead of an encoded image. The shape is
+     * checked against {@code pixels.remaining()} here and again in native code, before anything is read.
+     *
+     * @throws NativeDecodeException if the shape does not describe exactly the bytes given
+     */
+    public void decodeRaw(ByteBuffer pixels, RawPixels shape, ByteBuffer target, long offset) {
+        if (params.isNull()) {
+            throw new IllegalStateException("decoder is closed");
+        }
+        requireDirect(pixels, "pixels");
+        requireDirect(target, "target");
+        if (shape.bytes() != pixels.remaining()) {
+            throw new NativeDecodeException(BaleNative.STATUS_UNDECODABLE, "raw image " + shape + " needs " + shape.bytes()
+                    + " bytes, the record has " + pixels.remaining());
+        }
+        long bytes = outputBytes();
+        if (offset < 0 || offset > target.capacity() - bytes) {
+            throw new IndexOutOfBoundsException(
+                    bytes + " bytes at offset " + offset + " do not fit in a buffer of " + target.capacity());
+        }
+        rawShape.height(shape.height()).width(shape.width()).channels(shape.channels()).planar(shape.planar() ? 1 : 0)
+                .bgr(shape.bgr() ? 1 : 0);
+        int status;
+        try (BytePointer source = new BytePointer(pixels)) {
+            status = BaleNative.transform_raw(source, pixels.remaining(), rawShape, params, base(target).position(offset),
+                    error, ERROR_CAPACITY);
+        }
+        if (status != BaleNative.STATUS_OK) {
+            throw new NativeDecodeException(status, error.getString());
+        }
+    }
+
+    /**
      * Nanoseconds the last {@link #decode} on this thread spent decoding ({@code [0]}) and on the
      * transform after it ({@code [1]}), written into {@code into}.
      */
@@ -97,6 +132,7 @@ public final class NativeDecoder implements AutoCloseable {
         params.close();
         error.close();
         stageNanos.close();
+        rawShape.close();
         if (targetBase != null) {
             targetBase.close();
             targetBase = null;

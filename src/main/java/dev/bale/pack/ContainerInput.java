@@ -2,7 +2,9 @@ package dev.bale.pack;
 
 import dev.bale.container.Container;
 import dev.bale.container.CorruptContainerException;
+import dev.bale.container.RawPixels;
 import dev.bale.container.RecordReader;
+import dev.bale.image.RawImages;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,15 @@ public final class ContainerInput implements PackInput, AutoCloseable {
             bytes = reader().read(index);
         } catch (CorruptContainerException e) {
             throw new BadRecordException(index, describe(index), e.getMessage());
+        }
+        RawPixels raw = reader().rawPixels();
+        if (raw != null) {
+            // Decoded pixels (a pickled or raw Caffe dataset): stored as a lossless PNG, checked pixel by pixel.
+            try {
+                return ByteBuffer.wrap(RawImages.png(bytes, raw));
+            } catch (RuntimeException e) {
+                throw new BadRecordException(index, describe(index), e.getMessage());
+            }
         }
         ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
         copy.put(bytes).flip();

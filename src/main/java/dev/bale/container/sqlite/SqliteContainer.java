@@ -34,6 +34,11 @@ public final class SqliteContainer implements Container {
         this.classIds = classIds;
     }
 
+    /** The JDBC URL that opens {@code path} read-only and immutable (any path: it is percent-encoded). */
+    public static String readOnlyUrl(Path path) {
+        return "jdbc:sqlite:" + SqliteSchema.uri(path) + "?mode=ro&immutable=1";
+    }
+
     public static SqliteContainer open(Path path) throws IOException {
         // immutable=1: nothing writes the file while we read, so SQLite may skip locking.
         String url = "jdbc:sqlite:" + SqliteSchema.uri(path) + "?mode=ro&immutable=1";
