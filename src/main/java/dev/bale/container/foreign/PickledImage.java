@@ -54,8 +54,26 @@ record PickledImage(byte[] pixels, RawPixels raw, String label, String className
             }
             throw new PickleRefusedException("a tuple whose first item is neither an array nor an encoded image");
         }
-        throw new PickleRefusedException("a pickled " + (unpickled == null ? "None" : unpickled.getClass().getSimpleName())
-                + ", not an image object or an (image, label) tuple");
+        throw new PickleRefusedException("a pickled " + pythonType(unpickled) + ", not an image object or an (image, label) tuple");
+    }
+
+    private static String pythonType(Object o) {
+        if (o == null) {
+            return "None";
+        }
+        if (o instanceof java.util.Map) {
+            return "dict";
+        }
+        if (o instanceof java.util.List) {
+            return "list";
+        }
+        if (o instanceof Object[] tuple) {
+            return tuple.length + "-tuple";
+        }
+        if (o instanceof byte[]) {
+            return "bytes";
+        }
+        return o instanceof String ? "str" : o instanceof Number ? "number" : o.getClass().getSimpleName();
     }
 
     private static RawPixels shape(NdArray array) {
