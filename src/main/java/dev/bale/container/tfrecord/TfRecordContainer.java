@@ -77,8 +77,39 @@ public final class TfRecordContainer implements Container {
         // Written elsewhere: read every label once to learn the classes.
         TfRecordContainer probe = new TfRecordContainer(path, file, index,
                 Manifest.of(Layout.TFRECORD, index.count(), List.of(), 0), imageFeature, labelFeature, pathFeature, null);
-        int[] labels = probe.classIds();
-        int classes = 0;
+        // TensorFlow's image datasets also store the class name as text: it names the class (or, with
+        // no int64 label, is the label).
+        String[] texts = new String[index.count()];
+        boolean anyText = false;
+        for (int i = 0; i < texts.length; i++) {
+            int at = i;
+            ByteBuffer text = probe.parse(i, () -> ExampleFields.firstBytes(example(path, file, index, at), FeatureNames.CLASS_TEXT));
+            if (text != null) {
+                texts[i] = java.nio.charset.StandardCharsets.UTF_8.decode(text).toString();
+                anyText = true;
+            }
+        }
+        boolean intLabels = index.count() == 0
+                || ExampleFields.firstInt64(example(path, file, index, 0), labelFeature) != null;
+        int[] labels;
+        List<String> names = new ArrayList<>();
+        if (!intLabels && anyText) {
+            java.util.TreeSet<String> distinct = new java.util.TreeSet<>();
+            for (int i = 0; i < texts.length; i++) {
+                if (texts[i] == null) {
+                    throw new CorruptContainerException(path + ": record " + i + ": no '" + FeatureNames.CLASS_TEXT + "' feature");
+                }
+                distinct.add(texts[i]);
+            }
+            names.addAll(distinct);
+            labels = new int[texts.length];
+            for (int i = 0; i < texts.length; i++) {
+                labels[i] = java.util.Collections.binarySearch(names, texts[i]);
+            }
+        } else {
+            labels = probe.classIds();
+        }
+        int classes = names.size();
         long imageBytes = 0;
         try (RecordReader reader = probe.newReader()) {
             for (int i = 0; i < labels.length; i++) {
@@ -86,9 +117,15 @@ public final class TfRecordContainer implements Container {
                 imageBytes += reader.read(i).remaining();
             }
         }
-        List<String> names = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
+        for (int c = names.size(); c < classes; c++) {
             names.add(Integer.toString(c));
+        }
+        if (intLabels && anyText) {
+            for (int i = 0; i < labels.length; i++) {
+                if (texts[i] != null && names.get(labels[i]).equals(Integer.toString(labels[i]))) {
+                    names.set(labels[i], texts[i]);
+                }
+            }
         }
         return new TfRecordContainer(path, file, index, Manifest.of(Layout.TFRECORD, index.count(), names, imageBytes),
                 imageFeature, labelFeature, pathFeature, labels);
