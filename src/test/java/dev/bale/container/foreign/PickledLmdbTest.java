@@ -306,14 +306,21 @@ class PickledLmdbTest {
                 for protocol in (2, pickle.DEFAULT_PROTOCOL):
                     obj = LMDB_Image(pixels, (h, w), 3, label)
                     open(os.path.join(out, "%d.p%d" % (i, 2 if protocol == 2 else 0)), "wb").write(pickle.dumps(obj, protocol))
+                try:
+                    import numpy
+                    array = numpy.frombuffer(pixels, numpy.uint8).reshape(h, w, 3)
+                    open(os.path.join(out, "%d.np" % i), "wb").write(pickle.dumps((array, label)))
+                except ImportError:
+                    pass
             keys = [str(i).encode() for i in range(int(sys.argv[3]))]
             open(os.path.join(out, "keys"), "wb").write(pickle.dumps(keys))
             open(os.path.join(out, "len"), "wb").write(pickle.dumps(len(keys)))
             open(os.path.join(out, "evil"), "wb").write(pickle.dumps(Evil()))
             """;
 
+    /** protocol 2, 0 (Python's default) or -1 (numpy (array, label) tuples, default protocol). */
     @ParameterizedTest
-    @ValueSource(ints = {2, 0})
+    @ValueSource(ints = {2, 0, -1})
     void picklesWrittenByPython(int protocol) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 is absent: the Python-written variant is skipped "
                 + "(the hand-written pickles above cover the same objects)");
@@ -332,15 +339,21 @@ class PickledLmdbTest {
                 marker.toString(), Integer.toString(RECORDS)).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, output);
+        if (protocol < 0) {
+            Assumptions.assumeTrue(Files.exists(work.resolve("0.np")), "python3 has no numpy (Debian: python3-numpy): "
+                    + "the numpy variant is skipped (hand-written numpy pickles are tested above)");
+        }
         Map<byte[], byte[]> pairs = new LinkedHashMap<>();
         for (int i = 0; i < RECORDS; i++) {
-            pairs.put(Integer.toString(i).getBytes(StandardCharsets.US_ASCII), Files.readAllBytes(work.resolve(i + ".p" + protocol)));
+            pairs.put(Integer.toString(i).getBytes(StandardCharsets.US_ASCII),
+                    Files.readAllBytes(work.resolve(i + (protocol < 0 ? ".np" : ".p" + protocol))));
         }
         pairs.put(ForeignLmdb.KEYS, Files.readAllBytes(work.resolve("keys")));
         pairs.put(ForeignLmdb.LEN, Files.readAllBytes(work.resolve("len")));
         ForeignWriters.lmdb(dir.resolve("py.lmdb"), pairs);
         try (Container c = Containers.open(dir.resolve("py.lmdb"))) {
-            assertTrue(((ForeignContainer) c).evidence().contains("__main__.LMDB_Image"), ((ForeignContainer) c).evidence());
+            assertTrue(((ForeignContainer) c).evidence().contains(protocol < 0 ? "tuple" : "__main__.LMDB_Image"),
+                    ((ForeignContainer) c).evidence());
             assertPixels(c, raws);
         }
         // Python's own pickle of an object whose __reduce__ calls os.system.
