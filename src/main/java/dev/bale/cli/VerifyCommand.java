@@ -1,6 +1,8 @@
 package dev.bale.cli;
 
 import dev.bale.container.Container;
+import dev.bale.container.Containers;
+import dev.bale.inspect.ContainerComparison;
 import dev.bale.inspect.Problem;
 import dev.bale.inspect.Verifier;
 import dev.bale.source.Source;
@@ -24,7 +26,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CONTAINER", description = "Container of any layout.")
     Path path;
 
-    @Option(names = "--against", paramLabel = "SOURCE", description = "Source folder to compare with, byte for byte.")
+    @Option(names = "--against", paramLabel = "SOURCE", description = "Source folder to compare with, byte for byte; or the "
+            + "container or dataset this one was converted from (decoded pixels where it holds raw pixels).")
     Path against;
 
     @Option(names = "--list", paramLabel = "FILE", description = "With --against: the list file the pack used.")
@@ -36,18 +39,44 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "4", description = "Threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    /**
+     * Whether {@code against} is a container or dataset (compared record by record, decoded pixels
+     * where it holds raw ones) rather than a folder of image files: a file, a brace list, an LMDB or
+     * bin container, or a folder without sub-folders.
+     */
+    private static boolean isDataset(Path against) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(against)) {
+            return true;
+        }
+        if (java.nio.file.Files.exists(against.resolve("data.mdb")) || java.nio.file.Files.exists(against.resolve("manifest.json"))) {
+            return true;
+        }
+        try (var children = java.nio.file.Files.list(against)) {
+            return children.noneMatch(java.nio.file.Files::isDirectory);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (list != null && against == null) {
             throw new IllegalArgumentException("--list needs --against (the root its paths are relative to)");
         }
-        Source source = against == null ? null : list != null ? Source.list(list, against) : Source.folder(against);
+        boolean againstDataset = against != null && list == null && isDataset(against);
+        Source source = against == null || againstDataset ? null
+                : list != null ? Source.list(list, against) : Source.folder(against);
         List<Problem> problems;
         int size;
         try (Container container = open.open(path); Progress progress = new Progress("verify")) {
             size = container.size();
             progress.started(size);
-            problems = Verifier.verify(container, source, decode, threads, progress::step);
+            problems = new java.util.ArrayList<>(Verifier.verify(container, source, decode, threads, progress::step));
+            if (againstDataset) {
+                try (Container reference = Containers.open(against)) {
+                    progress.close();
+                    progress.started(size);
+                    problems.addAll(ContainerComparison.compare(container, reference, progress::step));
+                }
+            }
         }
         for (Problem problem : problems) {
             System.out.println("BAD " + problem);

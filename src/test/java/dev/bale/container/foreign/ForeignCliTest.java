@@ -102,6 +102,15 @@ class ForeignCliTest {
                 "--resize", "18"), all());
         assertEquals(0, bale("inspect", dir.resolve("good").toString()), all());
         assertTrue(all().contains("LMDB_Image") && all().contains("20x24x3 HWC RGB"), all());
+        Path png = dir.resolve("png.sqlite");
+        assertEquals(0, bale("convert", dir.resolve("good").toString(), png.toString(), "--format", "sqlite"), all());
+        assertEquals(0, bale("verify", png.toString(), "--against", dir.resolve("good").toString()), all());
+        // A converted record whose pixels differ is found.
+        List<byte[]> other = new ArrayList<>(values);
+        other.set(4, PickleWriter.dumps(PickleWriter.lmdbImage(20, 24, 3, ForeignWriters.pixels(20, 24, 3, 99), 0), 4));
+        ForeignWriters.pickledLmdb(dir.resolve("other"), other, 4);
+        assertEquals(1, bale("verify", png.toString(), "--against", dir.resolve("other").toString()), all());
+        assertTrue(all().contains("BAD record 4") && all().contains("pixel values differ"), all());
         Path marker = dir.resolve("marker");
         values.set(1, PickleWriter.dumps(new PickleWriter.Call("os", "system", new Object[] {"touch " + marker}), 2));
         ForeignWriters.pickledLmdb(dir.resolve("evil"), values, 4);
