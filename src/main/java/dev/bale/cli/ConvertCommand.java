@@ -37,6 +37,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
 
+    @Option(names = "--keep-raw", description = "Records of raw pixels (pickled arrays, raw Caffe Datums): store them "
+            + "uncompressed, as PNGs of zlib level 0 (the raw size, nothing to inflate), instead of compressed PNGs.")
+    boolean keepRaw;
+
     @Option(names = "--on-bad", defaultValue = "fail", paramLabel = "fail|skip",
             description = "A record that cannot be read: stop (default), or leave it out and list it in OUT.skipped.txt.")
     String onBad;
@@ -52,7 +56,7 @@ final class ConvertCommand implements Callable<Integer> {
         PackResult result;
         long sourceOnDisk;
         try (Container container = open.open(in);
-             ContainerInput input = new ContainerInput(container);
+             ContainerInput input = new ContainerInput(container, keepRaw);
              Progress progress = new Progress("convert to " + layout.id())) {
             sourceOnDisk = container.bytesOnDisk();
             result = Packer.pack(input, out, new PackOptions(layout, Math.max(1, threads), false, policy, force), progress);

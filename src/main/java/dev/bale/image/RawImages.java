@@ -3,6 +3,7 @@ package dev.bale.image;
 import dev.bale.container.RawPixels;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -49,10 +50,19 @@ public final class RawImages {
 
     /** A lossless PNG of the pixels, checked by decoding it again and comparing every pixel. */
     public static byte[] png(ByteBuffer pixels, RawPixels shape) {
+        return png(pixels, shape, false);
+    }
+
+    /**
+     * As {@link #png(ByteBuffer, RawPixels)}; {@code stored} writes the pixels uncompressed (zlib level
+     * 0: deflate's stored blocks), the size of the raw pixels, with nothing to inflate when read.
+     */
+    public static byte[] png(ByteBuffer pixels, RawPixels shape, boolean stored) {
         try (PointerScope scope = new PointerScope()) {
             Mat image = toImage(pixels, shape);
             BytePointer encoded = new BytePointer();
-            if (!opencv_imgcodecs.imencode(".png", image, encoded)) {
+            IntPointer params = new IntPointer(stored ? new int[] {opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 0} : new int[0]);
+            if (!opencv_imgcodecs.imencode(".png", image, encoded, params)) {
                 throw new IllegalStateException("OpenCV could not encode a PNG of " + shape);
             }
             byte[] png = new byte[(int) encoded.limit()];

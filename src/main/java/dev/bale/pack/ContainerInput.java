@@ -14,9 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ContainerInput implements PackInput, AutoCloseable {
     private final Container container;
     private final Map<Thread, RecordReader> readers = new ConcurrentHashMap<>();
+    private final boolean keepRaw;
 
     public ContainerInput(Container container) {
+        this(container, false);
+    }
+
+    /**
+     * @param keepRaw records that hold raw pixels are written as uncompressed PNGs (the raw pixels
+     *                plus a header, nothing to inflate) instead of compressed ones
+     */
+    public ContainerInput(Container container, boolean keepRaw) {
         this.container = container;
+        this.keepRaw = keepRaw;
     }
 
     private RecordReader reader() {
@@ -72,7 +82,7 @@ public final class ContainerInput implements PackInput, AutoCloseable {
         if (raw != null) {
             // Decoded pixels (a pickled or raw Caffe dataset): stored as a lossless PNG, checked pixel by pixel.
             try {
-                return ByteBuffer.wrap(RawImages.png(bytes, raw));
+                return ByteBuffer.wrap(RawImages.png(bytes, raw, keepRaw));
             } catch (RuntimeException e) {
                 throw new BadRecordException(index, describe(index), e.getMessage());
             }

@@ -169,7 +169,8 @@ final class ForeignLmdb extends ForeignContainer {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < count; i++) {
             Object k = list.get(i);
-            byte[] key = k instanceof byte[] b ? b : k instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : null;
+            byte[] key = k instanceof ByteBuffer b ? bytesOf(b) : k instanceof byte[] b ? b
+                    : k instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : null;
             if (key == null || key.length == 0 || key.length > MAX_KEY) {
                 throw new CorruptContainerException(path + ": record " + i + ": __keys__ item is not a key (" + k + ")");
             }
@@ -194,8 +195,8 @@ final class ForeignLmdb extends ForeignContainer {
                 PickledImage image = PickledImage.of(unpickle(unpickler, value, null));
                 labels.add(image.label());
                 classes.add(image.className());
-                total += image.pixels().length;
-                description.format(image.raw() == null ? encodedFormat(ByteBuffer.wrap(image.pixels())) : image.raw().toString());
+                total += image.pixels().remaining();
+                description.format(image.raw() == null ? encodedFormat(image.pixels()) : image.raw().toString());
             } catch (CorruptContainerException | PickleRefusedException e) {
                 labels.add(null);
                 description.bad("record " + i + " (" + names[i] + "): " + e.getMessage());
@@ -289,6 +290,12 @@ final class ForeignLmdb extends ForeignContainer {
         }
     }
 
+    private static byte[] bytesOf(ByteBuffer view) {
+        byte[] out = new byte[view.remaining()];
+        view.duplicate().get(out);
+        return out;
+    }
+
     private static String keyText(ByteBuffer key) {
         byte[] bytes = new byte[Math.min(key.remaining(), 64)];
         key.duplicate().get(bytes);
@@ -368,12 +375,17 @@ final class ForeignLmdb extends ForeignContainer {
                 return switch (kind()) {
                     case PICKLE_LMDB -> {
                         PickledImage image = PickledImage.of(unpickle(unpickler, value, null));
-                        if (copy.capacity() < image.pixels().length) {
-                            copy = ByteBuffer.allocateDirect(Math.max(image.pixels().length, copy.capacity() * 2));
+                        raw = image.raw();
+                        ByteBuffer pixels = image.pixels();
+                        if (pixels.isDirect()) {
+                            yield pixels.asReadOnlyBuffer(); // inside LMDB's map: no copy
+                        }
+                        // Protocol 2 pickles bytes as text: they were decoded into a new array.
+                        if (copy.capacity() < pixels.remaining()) {
+                            copy = ByteBuffer.allocateDirect(Math.max(pixels.remaining(), copy.capacity() * 2));
                         }
                         copy.clear();
-                        copy.put(image.pixels()).flip();
-                        raw = image.raw();
+                        copy.put(pixels.duplicate()).flip();
                         yield copy.asReadOnlyBuffer();
                     }
                     case CAFFE_LMDB -> {

@@ -1,5 +1,6 @@
 package dev.bale.container.foreign;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Arrays;
 final class NdArray {
     int[] shape;
     boolean fortran;
-    byte[] data;
+    ByteBuffer data;
 
     static NdArray reconstruct(Object[] args) {
         return new NdArray();
@@ -27,7 +28,8 @@ final class NdArray {
         if (!(s[2] instanceof DType dtype) || !dtype.isUint8()) {
             throw new PickleRefusedException("numpy array is not of dtype uint8 (" + s[2] + ")");
         }
-        if (!(s[4] instanceof byte[] bytes)) {
+        ByteBuffer bytes = s[4] instanceof ByteBuffer view ? view : s[4] instanceof byte[] array ? ByteBuffer.wrap(array) : null;
+        if (bytes == null) {
             throw new PickleRefusedException("numpy array data is not a byte string");
         }
         shape = new int[dims.length];
@@ -39,9 +41,9 @@ final class NdArray {
             shape[d] = n.intValue();
             product *= n.longValue();
         }
-        if (product != bytes.length) {
+        if (product != bytes.remaining()) {
             throw new PickleRefusedException("numpy array shape " + Arrays.toString(shape) + " needs " + product
-                    + " bytes, " + bytes.length + " are stored");
+                    + " bytes, " + bytes.remaining() + " are stored");
         }
         fortran = Boolean.TRUE.equals(s[3]);
         data = bytes;

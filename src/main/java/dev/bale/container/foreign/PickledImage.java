@@ -1,6 +1,7 @@
 package dev.bale.container.foreign;
 
 import dev.bale.container.RawPixels;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -10,12 +11,13 @@ import java.util.Map;
  * an array) and {@code label}; or an {@code (array, label)} tuple; or a {@code (encoded bytes, label)}
  * tuple. Anything else is refused with what was found.
  *
- * @param pixels    the image bytes: raw pixels, or an encoded image when {@code raw} is null
+ * @param pixels    the image bytes (a view of the pickle where it stored them as bytes): raw pixels, or an
+ *                  encoded image when {@code raw} is null
  * @param raw       the pixels' layout, or null for encoded bytes
  * @param label     the label as text, or null
  * @param className the user's class, or "tuple"
  */
-record PickledImage(byte[] pixels, RawPixels raw, String label, String className) {
+record PickledImage(ByteBuffer pixels, RawPixels raw, String label, String className) {
 
     static PickledImage of(Object unpickled) {
         if (unpickled instanceof SafeUnpickler.PyObject object) {
@@ -25,18 +27,19 @@ record PickledImage(byte[] pixels, RawPixels raw, String label, String className
             if (image instanceof NdArray array) {
                 return new PickledImage(array.data, shape(array), label, object.className);
             }
-            if (!(image instanceof byte[] bytes)) {
+            ByteBuffer bytes = bytes(image);
+            if (bytes == null) {
                 throw new PickleRefusedException(object.className + " has no image bytes (attributes " + a.keySet() + ")");
             }
             if (a.get("size") instanceof Object[] size && size.length == 2 && a.get("channels") instanceof Number channels) {
                 RawPixels raw = rgb(number(size[0]), number(size[1]), channels.intValue());
-                if (raw.bytes() == bytes.length) {
+                if (raw.bytes() == bytes.remaining()) {
                     return new PickledImage(bytes, raw, label, object.className);
                 }
                 if (!looksEncoded(bytes)) {
                     throw new PickleRefusedException(object.className + " says size " + raw.height() + "x" + raw.width()
                             + " with " + raw.channels() + " channels (" + raw.bytes() + " bytes) but its image holds "
-                            + bytes.length + " bytes");
+                            + bytes.remaining() + " bytes");
                 }
             }
             if (looksEncoded(bytes)) {
@@ -49,7 +52,8 @@ record PickledImage(byte[] pixels, RawPixels raw, String label, String className
             if (tuple[0] instanceof NdArray array) {
                 return new PickledImage(array.data, shape(array), label, "tuple");
             }
-            if (tuple[0] instanceof byte[] bytes && looksEncoded(bytes)) {
+            ByteBuffer bytes = bytes(tuple[0]);
+            if (bytes != null && looksEncoded(bytes)) {
                 return new PickledImage(bytes, null, label, "tuple");
             }
             throw new PickleRefusedException("a tuple whose first item is neither an array nor an encoded image");
@@ -70,7 +74,7 @@ record PickledImage(byte[] pixels, RawPixels raw, String label, String className
         if (o instanceof Object[] tuple) {
             return tuple.length + "-tuple";
         }
-        if (o instanceof byte[]) {
+        if (o instanceof byte[] || o instanceof ByteBuffer) {
             return "bytes";
         }
         return o instanceof String ? "str" : o instanceof Number ? "number" : o.getClass().getSimpleName();
@@ -112,8 +116,9 @@ record PickledImage(byte[] pixels, RawPixels raw, String label, String className
         if (label instanceof Number || label instanceof String) {
             return label.toString();
         }
-        if (label instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
+        ByteBuffer bytes = bytes(label);
+        if (bytes != null) {
+            return StandardCharsets.UTF_8.decode(bytes.duplicate()).toString();
         }
         if (label instanceof Boolean) {
             return label.toString();
@@ -121,7 +126,12 @@ record PickledImage(byte[] pixels, RawPixels raw, String label, String className
         throw new PickleRefusedException("label is a " + label.getClass().getSimpleName() + ", not a number or text");
     }
 
-    private static boolean looksEncoded(byte[] bytes) {
-        return !"unknown".equals(ForeignContainer.encodedFormat(java.nio.ByteBuffer.wrap(bytes)));
+    private static boolean looksEncoded(ByteBuffer bytes) {
+        return !"unknown".equals(ForeignContainer.encodedFormat(bytes));
+    }
+
+    /** Python bytes: a view (protocol 3+) or an array (protocol 2's _codecs.encode); null otherwise. */
+    private static ByteBuffer bytes(Object o) {
+        return o instanceof ByteBuffer view ? view : o instanceof byte[] array ? ByteBuffer.wrap(array) : null;
     }
 }

@@ -64,7 +64,11 @@ final class SafeUnpickler extends Unpickler {
         allowed.put("__builtin__.object", allowed.get("builtins.object"));
     }
 
-    /** Unpickles the remaining bytes of {@code value} (not consumed). */
+    /**
+     * Unpickles the remaining bytes of {@code value} (not consumed). Python {@code bytes} come back as
+     * views of {@code value} ({@link ByteBuffer}), valid as long as it is; text and numbers as razorvine
+     * gives them.
+     */
     Object load(ByteBuffer value) throws IOException {
         in = new Source(value.duplicate());
         try {
@@ -130,11 +134,15 @@ final class SafeUnpickler extends Unpickler {
             }
             case Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4, Opcodes.PERSID, Opcodes.BINPERSID, Opcodes.NEXT_BUFFER ->
                     throw new PickleRefusedException("uses opcode 0x" + Integer.toHexString(key) + ", which is not allowed");
-            case Opcodes.BINBYTES, Opcodes.BINUNICODE, Opcodes.BINSTRING, Opcodes.LONG4 -> {
+            // Bytes become views of the value, not copies: an image's pixels are handed out in place.
+            case Opcodes.SHORT_BINBYTES -> stack.add(in.slice(in.length(1)));
+            case Opcodes.BINBYTES -> stack.add(in.slice(in.length(4)));
+            case Opcodes.BINBYTES8 -> stack.add(in.slice(in.length(8)));
+            case Opcodes.BINUNICODE, Opcodes.BINSTRING, Opcodes.LONG4 -> {
                 in.checkLength(4);
                 return super.dispatch(key);
             }
-            case Opcodes.BINBYTES8, Opcodes.BINUNICODE8, Opcodes.BYTEARRAY8 -> {
+            case Opcodes.BINUNICODE8, Opcodes.BYTEARRAY8 -> {
                 in.checkLength(8);
                 return super.dispatch(key);
             }
@@ -217,6 +225,29 @@ final class SafeUnpickler extends Unpickler {
                 throw new PickleException("a length of " + Long.toUnsignedString(length) + " bytes is declared, only "
                         + (bytes.remaining() - width) + " follow");
             }
+        }
+
+        /** Reads a little-endian length of {@code width} bytes and checks that that many bytes follow it. */
+        int length(int width) {
+            if (width > 1) {
+                checkLength(width);
+            } else if (!bytes.hasRemaining()) {
+                throw new PickleException("pickle ends inside a length");
+            }
+            ByteBuffer le = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            long length = width == 1 ? le.get() & 0xFF : width == 4 ? Integer.toUnsignedLong(le.getInt()) : le.getLong();
+            bytes.position(bytes.position() + width);
+            if (length > bytes.remaining()) {
+                throw new PickleException("a length of " + length + " bytes is declared, only " + bytes.remaining() + " follow");
+            }
+            return (int) length;
+        }
+
+        /** The next {@code length} bytes, as a view. */
+        ByteBuffer slice(int length) {
+            ByteBuffer view = bytes.slice(bytes.position(), length);
+            bytes.position(bytes.position() + length);
+            return view;
         }
 
         @Override

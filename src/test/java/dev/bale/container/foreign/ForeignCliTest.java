@@ -105,6 +105,10 @@ class ForeignCliTest {
         Path png = dir.resolve("png.sqlite");
         assertEquals(0, bale("convert", dir.resolve("good").toString(), png.toString(), "--format", "sqlite"), all());
         assertEquals(0, bale("verify", png.toString(), "--against", dir.resolve("good").toString()), all());
+        Path stored = dir.resolve("stored.bin");
+        assertEquals(0, bale("convert", dir.resolve("good").toString(), stored.toString(), "--format", "bin", "--keep-raw"), all());
+        assertEquals(0, bale("verify", stored.toString(), "--against", dir.resolve("good").toString()), all());
+        assertTrue(Files.size(stored.resolve("data.bin")) > 6 * 20 * 24 * 3, "uncompressed: at least the raw size");
         // A converted record whose pixels differ is found.
         List<byte[]> other = new ArrayList<>(values);
         other.set(4, PickleWriter.dumps(PickleWriter.lmdbImage(20, 24, 3, ForeignWriters.pixels(20, 24, 3, 99), 0), 4));

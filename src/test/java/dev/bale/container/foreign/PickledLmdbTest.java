@@ -88,6 +88,13 @@ class PickledLmdbTest {
             assertEquals(ForeignKind.PICKLE_LMDB, f.kind());
             assertTrue(f.evidence().contains("__keys__/__len__") && f.evidence().contains("__main__.LMDB_Image"), f.evidence());
             assertPixels(c, raws());
+            try (RecordReader r = c.newReader()) {
+                // Protocol 4 stores bytes as bytes: the pixels are read inside LMDB's map, not copied.
+                // (a copy would land in the reader's one reused buffer, at the same address every time).
+                long first = new org.bytedeco.javacpp.Pointer(r.read(0)).address();
+                long second = new org.bytedeco.javacpp.Pointer(r.read(1)).address();
+                assertEquals(protocol == 4, first != second);
+            }
             String text = Inspection.of(c).toText();
             assertTrue(text.contains("HWC RGB") && text.contains("unchecksummed"), text);
             for (Layout layout : Layout.values()) {
