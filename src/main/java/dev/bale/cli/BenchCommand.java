@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,7 +21,11 @@ import picocli.CommandLine.Parameters;
                 "Example: bale bench --quick --out bench-out"})
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..1", paramLabel = "SOURCE", description = "Folder of class folders (or --list root); none: generated data.")
+    @Mixin
+    OpenFlags open = new OpenFlags();
+
+    @Parameters(arity = "0..1", paramLabel = "SOURCE", description = "Folder of class folders (or --list root); a dataset "
+            + "another tool wrote (Bale in place against Bale after convert); none: generated data.")
     Path source;
 
     @Option(names = "--list", paramLabel = "FILE", description = "List file under SOURCE.")
@@ -52,8 +57,26 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--workers must be at least 1");
         }
+        if (source != null && list == null && isDataset(source)) {
+            // A dataset another tool wrote (or a Bale container): Bale in place against Bale after convert.
+            dev.bale.bench.ForeignBench.run(source, open.options(), layouts, threads, quick, out, System.out);
+            return 0;
+        }
         run(new BenchOptions(source, list, threads, layouts, out, quick, !noPeer));
         return 0;
+    }
+
+    /** A file, a brace list, an LMDB or bin container, or a folder without sub-folders: not a folder of class folders. */
+    private static boolean isDataset(Path path) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(path)) {
+            return true;
+        }
+        if (java.nio.file.Files.exists(path.resolve("data.mdb")) || java.nio.file.Files.exists(path.resolve("manifest.json"))) {
+            return true;
+        }
+        try (var children = java.nio.file.Files.list(path)) {
+            return children.noneMatch(java.nio.file.Files::isDirectory);
+        }
     }
 
     /** Runs a bench, writes its report into the options' folder, prints the summary table. */

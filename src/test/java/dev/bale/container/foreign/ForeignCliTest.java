@@ -115,6 +115,10 @@ class ForeignCliTest {
         ForeignWriters.pickledLmdb(dir.resolve("other"), other, 4);
         assertEquals(1, bale("verify", png.toString(), "--against", dir.resolve("other").toString()), all());
         assertTrue(all().contains("BAD record 4") && all().contains("pixel values differ"), all());
+        assertEquals(0, bale("bench", dir.resolve("good").toString(), "--quick", "--formats", "bin", "--workers", "1",
+                "--out", dir.resolve("bench").toString()), all());
+        assertTrue(all().contains("in place") && all().contains("converted to bin"), all());
+        assertTrue(Files.exists(dir.resolve("bench/foreign-report.md")));
         Path marker = dir.resolve("marker");
         values.set(1, PickleWriter.dumps(new PickleWriter.Call("os", "system", new Object[] {"touch " + marker}), 2));
         ForeignWriters.pickledLmdb(dir.resolve("evil"), values, 4);
