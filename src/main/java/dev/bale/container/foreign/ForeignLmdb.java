@@ -5,6 +5,8 @@ import dev.bale.container.CorruptContainerException;
 import dev.bale.container.Layout;
 import dev.bale.container.RawPixels;
 import dev.bale.container.RecordReader;
+import dev.bale.container.lmdb.DirectAddress;
+import dev.bale.container.lmdb.LmdbMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -44,18 +46,47 @@ final class ForeignLmdb extends ForeignContainer {
     private final Dbi<ByteBuffer> dbi;
     private final byte[][] keys;
     private final String[] keyNames;
+    private final MapBounds bounds;
 
     private ForeignLmdb(Path path, ForeignKind kind, Env<ByteBuffer> env, Dbi<ByteBuffer> dbi, byte[][] keys,
-                        String[] keyNames, ForeignLabels labels, long dataBytes, Description description) {
+                        String[] keyNames, ForeignLabels labels, long dataBytes, Description description, MapBounds bounds) {
         super(path, kind, labels, dataBytes, description);
         this.env = env;
         this.dbi = dbi;
         this.keys = keys;
         this.keyNames = keyNames;
+        this.bounds = bounds;
+    }
+
+    /**
+     * Where LMDB mapped data.mdb: every value handed out is checked to lie inside the file, so that a
+     * damaged page yields an exception naming the record rather than a read outside the mapping.
+     */
+    record MapBounds(long start, long size) {
+        static MapBounds of(Path path, ByteBuffer valueInMap, int pageSize, long fileSize) {
+            long start = DirectAddress.mapAddress(valueInMap, pageSize);
+            long at = DirectAddress.of(valueInMap);
+            if (at < start + 2L * pageSize || at + valueInMap.remaining() > start + fileSize) {
+                throw new CorruptContainerException(path + ": cannot locate LMDB's map (a page header names a page outside the file)");
+            }
+            return new MapBounds(start, fileSize);
+        }
+
+        /** Null when {@code value} lies inside the file, else what is wrong. */
+        String check(ByteBuffer value) {
+            long at = DirectAddress.of(value);
+            return at >= start && at + value.remaining() <= start + size ? null : "value lies outside data.mdb";
+        }
     }
 
     /** Whether the LMDB at {@code path} is one Bale wrote: its main database names Bale's databases. */
     static boolean isBale(Path path) {
+        try {
+            // Before LMDB touches a page: a truncated file would fault on the first read past its end.
+            LmdbMeta.checkNotTruncated(path.resolve("data.mdb"));
+        } catch (IOException | RuntimeException e) {
+            return true; // damaged either way: Bale's reader says how
+        }
         try (Env<ByteBuffer> env = openEnv(path); Txn<ByteBuffer> txn = env.txnRead()) {
             Dbi<ByteBuffer> main = env.openDbi((byte[]) null);
             return main.get(txn, direct("bale".getBytes(StandardCharsets.US_ASCII))) != null
@@ -79,6 +110,7 @@ final class ForeignLmdb extends ForeignContainer {
         if (!Files.isDirectory(path) || !Files.exists(path.resolve("data.mdb"))) {
             throw new NotThisKind("not an LMDB environment (no data.mdb)");
         }
+        long fileSize = LmdbMeta.checkNotTruncated(path.resolve("data.mdb"));
         Env<ByteBuffer> env;
         try {
             env = openEnv(path);
@@ -86,20 +118,29 @@ final class ForeignLmdb extends ForeignContainer {
             throw new NotThisKind("cannot open as LMDB: " + e.getMessage());
         }
         try {
-            return open(path, want, labelsFile, env);
+            return open(path, want, labelsFile, env, fileSize);
         } catch (RuntimeException | IOException e) {
             env.close();
             throw e;
         }
     }
 
-    private static ForeignLmdb open(Path path, ForeignKind want, Path labelsFile, Env<ByteBuffer> env) throws IOException {
+    private static ForeignLmdb open(Path path, ForeignKind want, Path labelsFile, Env<ByteBuffer> env, long fileSize)
+            throws IOException {
         Dbi<ByteBuffer> dbi;
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             dbi = env.openDbi((byte[]) null);
             txn.commit();
         }
         try (Txn<ByteBuffer> txn = env.txnRead()) {
+            MapBounds bounds;
+            try (CursorIterable<ByteBuffer> all = dbi.iterate(txn, KeyRange.all())) {
+                var first = all.iterator();
+                if (!first.hasNext()) {
+                    throw new NotThisKind("an empty LMDB environment");
+                }
+                bounds = MapBounds.of(path, first.next().val(), env.stat().pageSize, fileSize);
+            }
             ByteBuffer keysValue = dbi.get(txn, direct(KEYS));
             ForeignKind kind = want;
             Description description = new Description();
@@ -111,8 +152,8 @@ final class ForeignLmdb extends ForeignContainer {
                 }
             }
             return switch (kind) {
-                case PICKLE_LMDB -> openPickled(path, env, dbi, txn, description);
-                case CAFFE_LMDB, ENCODED_LMDB -> openByKeyOrder(path, kind, env, dbi, txn, labelsFile, description);
+                case PICKLE_LMDB -> openPickled(path, env, dbi, txn, description, bounds);
+                case CAFFE_LMDB, ENCODED_LMDB -> openByKeyOrder(path, kind, env, dbi, txn, labelsFile, description, bounds);
                 default -> throw new NotThisKind("an LMDB environment, not " + kind.id());
             };
         }
@@ -146,17 +187,23 @@ final class ForeignLmdb extends ForeignContainer {
     }
 
     private static ForeignLmdb openPickled(Path path, Env<ByteBuffer> env, Dbi<ByteBuffer> dbi, Txn<ByteBuffer> txn,
-                                           Description description) {
+                                           Description description, MapBounds bounds) {
         SafeUnpickler unpickler = new SafeUnpickler();
         ByteBuffer keysValue = dbi.get(txn, direct(KEYS));
         if (keysValue == null) {
             throw new CorruptContainerException(path + ": pickled LMDB without __keys__ (the list of keys in record order)");
+        }
+        if (bounds.check(keysValue) != null) {
+            throw new CorruptContainerException(path + ": __keys__: " + bounds.check(keysValue));
         }
         Object keyList = unpickle(unpickler, keysValue, path + ": __keys__");
         if (!(keyList instanceof List<?> list)) {
             throw new CorruptContainerException(path + ": __keys__ is not a pickled list");
         }
         ByteBuffer lenValue = dbi.get(txn, direct(LEN));
+        if (lenValue != null && bounds.check(lenValue) != null) {
+            throw new CorruptContainerException(path + ": __len__: " + bounds.check(lenValue));
+        }
         if (lenValue != null) {
             Object len = unpickle(unpickler, lenValue, path + ": __len__");
             if (!(len instanceof Number n) || n.longValue() != list.size()) {
@@ -192,6 +239,9 @@ final class ForeignLmdb extends ForeignContainer {
             }
             description.key(names[i]);
             try {
+                if (bounds.check(value) != null) {
+                    throw new CorruptContainerException(bounds.check(value));
+                }
                 PickledImage image = PickledImage.of(unpickle(unpickler, value, null));
                 labels.add(image.label());
                 classes.add(image.className());
@@ -205,11 +255,12 @@ final class ForeignLmdb extends ForeignContainer {
         description.evidence = "LMDB with __keys__" + (lenValue != null ? "/__len__" : "") + " and pickled "
                 + (classes.isEmpty() ? "values" : "objects of class " + String.join(", ", classes));
         return new ForeignLmdb(path, ForeignKind.PICKLE_LMDB, env, dbi, keys, names, ForeignLabels.of(labels), total,
-                description);
+                description, bounds);
     }
 
     private static ForeignLmdb openByKeyOrder(Path path, ForeignKind kind, Env<ByteBuffer> env, Dbi<ByteBuffer> dbi,
-                                              Txn<ByteBuffer> txn, Path labelsFile, Description description)
+                                              Txn<ByteBuffer> txn, Path labelsFile, Description description,
+                                              MapBounds bounds)
             throws IOException {
         List<byte[]> keys = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -224,6 +275,9 @@ final class ForeignLmdb extends ForeignContainer {
                 String name = new String(key, StandardCharsets.UTF_8);
                 keys.add(key);
                 ByteBuffer value = kv.val();
+                if (bounds.check(value) != null) {
+                    throw new CorruptContainerException(path + ": record " + i + " (" + name + "): " + bounds.check(value));
+                }
                 if (kind == ForeignKind.CAFFE_LMDB) {
                     boolean numbered = name.length() > 9 && name.charAt(8) == '_' && name.substring(0, 8).chars().allMatch(Character::isDigit);
                     caffeKeys &= numbered;
@@ -258,7 +312,7 @@ final class ForeignLmdb extends ForeignContainer {
                 : "LMDB of encoded images (values start with JPEG/PNG signatures), no __keys__; records in key order, "
                 + (labelsFile != null ? "labels from " + labelsFile : "no labels (give --labels FILE)");
         return new ForeignLmdb(path, kind, env, dbi, keys.toArray(byte[][]::new), names.toArray(String[]::new),
-                ForeignLabels.of(labels), total, description);
+                ForeignLabels.of(labels), total, description, bounds);
     }
 
     private static List<String> labelsFor(Path labelsFile, int count) throws IOException {
@@ -370,6 +424,10 @@ final class ForeignLmdb extends ForeignContainer {
             }
             if (value == null) {
                 throw corrupt(i, keyNames[i], "key is missing from the database");
+            }
+            String outside = bounds.check(value);
+            if (outside != null) {
+                throw corrupt(i, keyNames[i], outside);
             }
             try {
                 return switch (kind()) {

@@ -5,11 +5,11 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /** The native address of a direct buffer's position (JavaCPP reads it without reflection tricks). */
-final class DirectAddress {
+public final class DirectAddress {
     private DirectAddress() {
     }
 
-    static long of(ByteBuffer direct) {
+    public static long of(ByteBuffer direct) {
         try (Pointer pointer = new Pointer(direct)) {
             return pointer.address() + pointer.position();
         }
@@ -23,7 +23,7 @@ final class DirectAddress {
      * rounded down to the page size, and every LMDB page header begins with its own page number
      * (native order). The caller checks the result against the file.
      */
-    static long mapAddress(ByteBuffer valueInMap, int pageSize) {
+    public static long mapAddress(ByteBuffer valueInMap, int pageSize) {
         long value = of(valueInMap);
         long intoPage = Math.floorMod(value, (long) pageSize);
         long pageNumber;

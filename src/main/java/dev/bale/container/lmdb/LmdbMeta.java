@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * would touch pages past its end, which kills the JVM with SIGBUS instead of raising an error.
  * Offsets follow LMDB's on-disk MDB_meta for 64-bit builds.
  */
-final class LmdbMeta {
+public final class LmdbMeta {
     private static final int MAGIC = 0xBEEFC0DE;
     private static final int PAGE_HEADER = 16;
     private static final int MAGIC_AT = PAGE_HEADER;
@@ -26,7 +26,7 @@ final class LmdbMeta {
     }
 
     /** Returns the file's size once it is known to hold every page its newest meta page names. */
-    static long checkNotTruncated(Path file) throws IOException {
+    public static long checkNotTruncated(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             ByteBuffer first = readAt(channel, 0, size, file);

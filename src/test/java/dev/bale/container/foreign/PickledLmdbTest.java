@@ -249,12 +249,26 @@ class PickledLmdbTest {
     }
 
     @Test
+    void aTruncatedEnvironmentIsRefusedBeforeLmdbReadsIt() throws IOException {
+        List<byte[]> values = raws().stream().map(r -> PickleWriter.dumps(
+                PickleWriter.lmdbImage(r.height(), r.width(), 3, r.pixels(), r.label()), 4)).toList();
+        Path lmdb = dir.resolve("cut");
+        ForeignWriters.pickledLmdb(lmdb, values, 4);
+        Path data = lmdb.resolve("data.mdb");
+        try (var channel = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+        CorruptContainerException e = assertThrows(CorruptContainerException.class, () -> Containers.open(lmdb));
+        assertTrue(e.getMessage().contains("data.mdb"), e.getMessage());
+    }
+
+    @Test
     void recordsWithImpossibleSizesAreBadRecords() throws IOException {
         Raw r0 = raws().get(0);
         byte[] good = PickleWriter.dumps(PickleWriter.lmdbImage(r0.height(), r0.width(), 3, r0.pixels(), 0), 4);
         // A BINBYTES whose declared length is 2 GiB: refused before anything is allocated.
         byte[] huge = PickleWriter.dumps(PickleWriter.lmdbImage(2, 2, 3, new byte[300], 0), 4);
-        int at = Fixturesless.indexOf(huge, new byte[] {'B', 44, 1, 0, 0});
+        int at = Bytes.indexOf(huge, new byte[] {'B', 44, 1, 0, 0});
         huge[at + 1] = (byte) 0xFF;
         huge[at + 2] = (byte) 0xFF;
         huge[at + 3] = (byte) 0xFF;
@@ -277,8 +291,8 @@ class PickledLmdbTest {
         }
     }
 
-    /** Tiny helper so this test does not depend on Fixtures' signature. */
-    static final class Fixturesless {
+    /** Where a byte sequence first occurs. */
+    static final class Bytes {
         static int indexOf(byte[] haystack, byte[] needle) {
             outer:
             for (int i = 0; i + needle.length <= haystack.length; i++) {
