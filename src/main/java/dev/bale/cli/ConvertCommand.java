@@ -7,6 +7,7 @@ import dev.bale.pack.ContainerInput;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.PackResult;
 import dev.bale.pack.Packer;
+import dev.bale.pack.ShardedPacker;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Parameters;
                 "Example: bale convert photos.bin photos.tfrecord --format tfrecord"})
 final class ConvertCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Container to read (any layout).")
+    @Parameters(index = "0", paramLabel = "IN", description = "Container to read (any layout), or a dataset (folder, dataset.json or URL).")
     Path in;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "Container to write.")
@@ -33,6 +34,12 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
 
+    @Option(names = "--shards", paramLabel = "N", description = "Write a sharded dataset of N shards (IN may be a dataset too).")
+    Integer shards;
+
+    @Option(names = "--shard-size", paramLabel = "SIZE", description = "Write a sharded dataset of shards of at most SIZE of record data.")
+    String shardSize;
+
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.parse(format);
@@ -40,8 +47,10 @@ final class ConvertCommand implements Callable<Integer> {
         try (Container container = Containers.open(in);
              ContainerInput input = new ContainerInput(container);
              Progress progress = new Progress("convert to " + layout.id())) {
-            result = Packer.pack(input, out, new PackOptions(layout, Math.max(1, threads), false,
-                    PackOptions.OnBad.FAIL, force), progress);
+            PackOptions options = new PackOptions(layout, Math.max(1, threads), false, PackOptions.OnBad.FAIL, force);
+            result = ShardOptions.sharded(shards, shardSize)
+                    ? ShardedPacker.pack(input, out, options, ShardOptions.plan(input, shards, shardSize), progress)
+                    : Packer.pack(input, out, options, progress);
         }
         System.out.println(PackCommand.summary(result, layout));
         return 0;

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 /** Opens containers by sniffing their layout, and creates writers. */
@@ -40,8 +41,17 @@ public final class Containers {
         };
     }
 
-    /** Opens a container of any layout. */
+    /**
+     * Opens a container of any layout, or anything a {@link ContainerOpener} knows (a sharded
+     * dataset's folder or dataset.json).
+     */
     public static Container open(Path path) throws IOException {
+        for (ContainerOpener opener : ServiceLoader.load(ContainerOpener.class, Containers.class.getClassLoader())) {
+            Container container = opener.open(path.toString());
+            if (container != null) {
+                return container;
+            }
+        }
         return switch (sniff(path)) {
             case BIN -> BinContainer.open(path);
             case LMDB -> LmdbContainer.open(path);
