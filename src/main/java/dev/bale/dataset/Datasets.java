@@ -29,10 +29,15 @@ public final class Datasets {
                 && Files.isRegularFile(path));
     }
 
+    /** Opens a dataset with the options from the environment ({@link RemoteOptions#fromEnvironment}). */
     public static ShardedContainer open(String location) throws IOException {
+        return open(location, RemoteOptions.fromEnvironment());
+    }
+
+    public static ShardedContainer open(String location, RemoteOptions options) throws IOException {
         String url = remote(location);
         if (url != null) {
-            throw new IOException(url + ": remote datasets are not supported by this build");
+            return RemoteDataset.open(url, options);
         }
         Path path = Path.of(location);
         Path json = Files.isDirectory(path) ? path.resolve(DatasetManifest.FILE_NAME) : path;

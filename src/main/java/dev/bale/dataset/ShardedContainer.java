@@ -187,6 +187,11 @@ public final class ShardedContainer implements Container {
         return classIds;
     }
 
+    /** What the shard cache did for this dataset (null for a local dataset). */
+    public ShardCache.Stats cacheStats() {
+        return store instanceof RemoteShards remote ? remote.cache().stats() : null;
+    }
+
     /** Opens (for a remote dataset: fetches) every shard. */
     public void openAll() {
         for (int s = 0; s < shardCount(); s++) {
