@@ -2,6 +2,7 @@ package dev.bale.loader;
 
 import dev.bale.container.Container;
 import dev.bale.nativ.NativeDecoder;
+import dev.bale.sample.ElasticSampler;
 import dev.bale.sample.EpochPlan;
 import dev.bale.sample.Sampler;
 import dev.bale.torch.Cuda;
@@ -56,6 +57,8 @@ public final class DataLoader implements AutoCloseable {
     volatile Job job;
     volatile boolean closed;
     private Epoch current;
+    /** The stretches of the current epoch run before it was resumed (empty when it started afresh). */
+    private List<ElasticSampler.Segment> resumedAfter = List.of();
     private LoaderStats lastStats;
 
     private DataLoader(Builder b) {
@@ -119,10 +122,56 @@ public final class DataLoader implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("loader is closed");
         }
+        return start(epoch, new EpochPlan(sampler.indices(epoch), batchSize, dropLast), firstBatch, List.of());
+    }
+
+    /**
+     * Where the run is: seed, epoch, and how many samples every rank has taken (in stretches, one
+     * per world size the epoch ran with). Taken after a batch has been used, it lets
+     * {@link #resume} continue with the next sample, on this or another world size. Needs an
+     * {@link ElasticSampler} ({@link Sampler#sharded}).
+     */
+    public LoaderState state() {
+        ElasticSampler elastic = elastic();
+        if (current == null) {
+            return new LoaderState(seed, 0, List.of());
+        }
+        if (current.complete()) {
+            return new LoaderState(seed, current.number() + 1, List.of());
+        }
+        List<ElasticSampler.Segment> segments = new ArrayList<>(resumedAfter);
+        segments.add(new ElasticSampler.Segment(elastic.world(), current.consumed()));
+        return new LoaderState(seed, current.number(), segments);
+    }
+
+    /**
+     * Continues an epoch from a {@link #state} taken by a run with the same seed, on any number of
+     * ranks: this rank gets its part of the samples no rank had taken, none repeated, none skipped.
+     */
+    public Epoch resume(LoaderState state) {
+        if (closed) {
+            throw new IllegalStateException("loader is closed");
+        }
+        ElasticSampler elastic = elastic();
+        if (state.seed() != seed || elastic.seed() != seed) {
+            throw new IllegalArgumentException("state was taken with seed " + state.seed() + "; this loader's seed is " + seed);
+        }
+        EpochPlan plan = new EpochPlan(elastic.indices(state.epoch(), state.segments()), batchSize, dropLast);
+        return start(state.epoch(), plan, 0, List.copyOf(state.segments()));
+    }
+
+    private ElasticSampler elastic() {
+        if (sampler instanceof ElasticSampler elastic) {
+            return elastic;
+        }
+        throw new IllegalStateException("state and resume need an elastic sampler (Sampler.sharded); use epoch(e, batch) otherwise");
+    }
+
+    private Epoch start(int epoch, EpochPlan plan, int firstBatch, List<ElasticSampler.Segment> segments) {
         if (current != null) {
             current.close();
         }
-        EpochPlan plan = new EpochPlan(sampler.indices(epoch), batchSize, dropLast);
+        resumedAfter = segments;
         if (firstBatch < 0 || firstBatch > plan.batches()) {
             throw new IllegalArgumentException("epoch " + epoch + " has " + plan.batches() + " batches; cannot start at " + firstBatch);
         }

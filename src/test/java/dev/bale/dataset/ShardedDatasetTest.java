@@ -159,6 +159,9 @@ class ShardedDatasetTest {
         assertEquals(0, Main.run("inspect", ds.toString()));
         assertEquals(0, Main.run("verify", ds.resolve("dataset.json").toString(), "--against", src.toString(), "--decode"));
         assertEquals(0, Main.run("load", ds.toString(), "--batch", "8", "--workers", "2", "--crop", "32", "--resize", "40"));
+        assertEquals(0, Main.run("load", ds.toString(), "--batch", "4", "--workers", "1", "--crop", "32", "--resize", "40",
+                "--rank", "2", "--world", "3", "--shuffle"));
+        assertEquals(1, Main.run("load", ds.toString(), "--rank", "3", "--world", "3"));
         // dataset -> single container -> dataset of another layout
         Path single = dir.resolve("single.bin");
         assertEquals(0, Main.run("convert", ds.toString(), single.toString(), "--format", "bin"));
