@@ -75,6 +75,13 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--cache-limit", paramLabel = "SIZE", description = "Most bytes the shard cache may hold, e.g. 50GB (default: no limit).")
     String cacheLimit;
 
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "S3-compatible endpoint for s3:// datasets, path-style (default: $BALE_S3_ENDPOINT, else AWS).")
+    String endpoint;
+
+    @Option(names = "--allow-other-hosts", description = "Let dataset.json name shards on other hosts than its own.")
+    boolean allowOtherHosts;
+
     @Option(names = "--ceiling", description = "First measure one thread's native decode+transform rate on records in "
             + "memory, and report the loader's efficiency against workers x that rate.")
     boolean ceiling;
@@ -99,6 +106,12 @@ final class LoadCommand implements Callable<Integer> {
         }
         if (cacheLimit != null) {
             System.setProperty("bale.cache.limit", cacheLimit);
+        }
+        if (endpoint != null) {
+            System.setProperty("bale.s3.endpoint", endpoint);
+        }
+        if (allowOtherHosts) {
+            System.setProperty("bale.allowOtherHosts", "true");
         }
         try (Container container = Containers.open(path)) {
             DataLoader.Builder builder = DataLoader.builder(container).batchSize(batch).transform(t).shuffle(shuffle)

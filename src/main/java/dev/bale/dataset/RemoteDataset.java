@@ -42,7 +42,8 @@ final class RemoteDataset {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         return switch (scheme) {
             case "http", "https" -> new HttpFetcher(options.attempts(), options.timeout());
-            default -> throw new IllegalArgumentException(uri + ": scheme " + scheme + " is not supported (http, https)");
+            case "s3" -> new S3Fetcher(options);
+            default -> throw new IllegalArgumentException(uri + ": scheme " + scheme + " is not supported (http, https, s3)");
         };
     }
 

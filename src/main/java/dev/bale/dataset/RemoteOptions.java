@@ -61,4 +61,8 @@ public record RemoteOptions(Path cache, long cacheLimit, boolean allowOtherHosts
     public RemoteOptions withAttempts(int attempts, Duration timeout) {
         return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, s3Endpoint);
     }
+
+    public RemoteOptions withS3Endpoint(String endpoint) {
+        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, endpoint);
+    }
 }
