@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * downloads only those. Closing the dataset closes every shard it opened.
  */
 public final class ShardedContainer implements Container {
+    /** Shards fetched in parallel by {@link #prefetch}. */
+    private static final int FETCH_THREADS = 4;
     private final String location;
     private final Path path;
     private final DatasetManifest dataset;
@@ -30,6 +32,7 @@ public final class ShardedContainer implements Container {
     private final int[] classIds;
     private final AtomicReferenceArray<Container> shards;
     private final Object[] opening;
+    private final java.util.concurrent.ExecutorService fetchers;
     private volatile boolean closed;
 
     ShardedContainer(String location, Path path, DatasetManifest dataset, ShardStore store) throws IOException {
@@ -50,6 +53,11 @@ public final class ShardedContainer implements Container {
         for (int s = 0; s < n; s++) {
             opening[s] = new Object();
         }
+        this.fetchers = store.local() ? null : java.util.concurrent.Executors.newFixedThreadPool(FETCH_THREADS, r -> {
+            Thread thread = new Thread(r, "bale-shard-fetch");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.manifest = new Manifest(Manifest.FORMAT, Manifest.VERSION, layout.id(), (int) dataset.records(),
                 dataset.classes(), dataset.bytes(), DatasetManifest.FORMAT);
         if (store.local()) {
@@ -192,6 +200,39 @@ public final class ShardedContainer implements Container {
         return store instanceof RemoteShards remote ? remote.cache().stats() : null;
     }
 
+    /** Whether the shards come from a remote store (through the cache). */
+    public boolean remote() {
+        return !store.local();
+    }
+
+    /** Whether shard {@code s} is open (for a remote dataset: fetched). */
+    public boolean isOpen(int s) {
+        return shards.get(s) != null;
+    }
+
+    /**
+     * Starts fetching and opening shard {@code s} in the background (up to 4 at once), so that a
+     * reader finds it ready. A failure is not reported here: the reader that needs the shard meets it.
+     */
+    public void prefetch(int s) {
+        if (fetchers == null || closed || shards.get(s) != null) {
+            return;
+        }
+        try {
+            fetchers.execute(() -> {
+                try {
+                    if (!closed) {
+                        shard(s);
+                    }
+                } catch (RuntimeException e) {
+                    // Reported to the reader that needs the shard.
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closed meanwhile.
+        }
+    }
+
     /** Opens (for a remote dataset: fetches) every shard. */
     public void openAll() {
         for (int s = 0; s < shardCount(); s++) {
@@ -212,6 +253,14 @@ public final class ShardedContainer implements Container {
     @Override
     public void close() {
         closed = true;
+        if (fetchers != null) {
+            fetchers.shutdownNow();
+            try {
+                fetchers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (int s = 0; s < shardCount(); s++) {
             synchronized (opening[s]) {
                 Container open = shards.getAndSet(s, null);

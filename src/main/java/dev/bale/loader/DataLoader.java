@@ -1,6 +1,7 @@
 package dev.bale.loader;
 
 import dev.bale.container.Container;
+import dev.bale.dataset.ShardedContainer;
 import dev.bale.nativ.NativeDecoder;
 import dev.bale.sample.ElasticSampler;
 import dev.bale.sample.EpochPlan;
@@ -44,6 +45,7 @@ public final class DataLoader implements AutoCloseable {
     private final boolean dropLast;
     private final long seed;
     private final BadSamplePolicy onBadSample;
+    private final int readAheadShards;
     private final int channels;
     private final int height;
     private final int width;
@@ -68,6 +70,7 @@ public final class DataLoader implements AutoCloseable {
         this.dropLast = b.dropLast;
         this.seed = b.seed;
         this.onBadSample = b.onBadSample;
+        this.readAheadShards = b.readAheadShards;
         this.sampler = b.sampler != null ? b.sampler
                 : b.shuffle ? Sampler.shuffled(container.size(), b.seed) : Sampler.sequential(container.size());
         int[] shape = SampleShape.of(container, transform, onBadSample);
@@ -187,6 +190,9 @@ public final class DataLoader implements AutoCloseable {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (container instanceof ShardedContainer dataset && dataset.remote() && readAheadShards > 0) {
+            ShardReadAhead.start(dataset, next, readAheadShards);
         }
         current = new Epoch(this, next);
         return current;
@@ -366,6 +372,7 @@ public final class DataLoader implements AutoCloseable {
         private long seed;
         private boolean dropLast;
         private BadSamplePolicy onBadSample = BadSamplePolicy.FAIL;
+        private int readAheadShards = 4;
 
         private Builder(Container container) {
             this.container = Objects.requireNonNull(container);
@@ -433,6 +440,15 @@ public final class DataLoader implements AutoCloseable {
 
         public Builder onBadSample(BadSamplePolicy policy) {
             this.onBadSample = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** For a remote dataset: shards beyond the current one fetched ahead of the workers (default 4; 0: none). */
+        public Builder readAheadShards(int shards) {
+            if (shards < 0) {
+                throw new IllegalArgumentException("readAheadShards must not be negative");
+            }
+            this.readAheadShards = shards;
             return this;
         }
 

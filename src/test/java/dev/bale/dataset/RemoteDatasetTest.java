@@ -12,11 +12,14 @@ import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
 import dev.bale.container.Layout;
 import dev.bale.container.RecordReader;
+import dev.bale.loader.Batch;
+import dev.bale.loader.DataLoader;
 import dev.bale.pack.PackListener;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.ShardedPacker;
 import dev.bale.pack.SourceInput;
 import dev.bale.source.Source;
+import dev.bale.transform.Transform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -217,6 +220,35 @@ class RemoteDatasetTest {
         try (ShardedContainer dataset = Datasets.open(url(), options())) {
             assertAllRecords(dataset);
             assertEquals(0, dataset.cacheStats().downloads());
+        }
+    }
+
+    @Test
+    void theLoaderFetchesShardsAheadOfItsWorkers() throws Exception {
+        Path many = served.resolve("many");
+        ShardedPacker.pack(new SourceInput(source), many, PackOptions.of(Layout.BIN), ShardPlan.ofShards(source.size(), 12),
+                PackListener.NONE); // 2 records a shard
+        try (ShardedContainer dataset = Datasets.open(server.url("many/dataset.json"), options());
+             DataLoader loader = DataLoader.builder(dataset).batchSize(2).workers(1).prefetch(1)
+                     .transform(Transform.eval(40, 32)).readAheadShards(3).build()) {
+            for (Batch batch : loader.epoch(0)) {
+                // The consumer holds batch 0, so the one ring slot keeps the workers at shard 0: only the
+                // read-ahead can have fetched shards 1-3, and it stops 3 shards ahead.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!(dataset.isOpen(1) && dataset.isOpen(2) && dataset.isOpen(3))) {
+                    assertTrue(System.nanoTime() < deadline, "shards 1-3 were not fetched ahead");
+                    Thread.sleep(5);
+                }
+                Thread.sleep(100);
+                assertFalse(dataset.isOpen(5), "read-ahead stays 3 shards ahead of the workers");
+                assertEquals(0, batch.number());
+                break;
+            }
+            int images = 0;
+            for (Batch batch : loader.epoch(1)) {
+                images += batch.size();
+            }
+            assertEquals(source.size(), images);
         }
     }
 
