@@ -52,6 +52,20 @@ public final class Datasets {
         return new ShardedContainer(json.toString(), folder, manifest, new LocalShards(folder, manifest));
     }
 
+    /**
+     * Two containers (or datasets) read with weights: {@code Datasets.mix(a, 0.7, b, 0.3).sampler(seed, 0)}
+     * draws about 70% of each epoch from a. The mixture owns both: closing it closes them.
+     */
+    public static Mixture mix(dev.bale.container.Container a, double weightA, dev.bale.container.Container b,
+                              double weightB) {
+        return new Mixture(java.util.List.of(a, b), new double[] {weightA, weightB});
+    }
+
+    /** Any number of containers with one weight each. */
+    public static Mixture mix(java.util.List<dev.bale.container.Container> parts, double[] weights) {
+        return new Mixture(parts, weights);
+    }
+
     /** The URL {@code location} names (with "scheme://" restored), or null for a local path. */
     static String remote(String location) {
         Matcher m = URL.matcher(location);
