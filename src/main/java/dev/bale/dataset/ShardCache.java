@@ -47,7 +47,7 @@ public final class ShardCache {
     private final AtomicLong downloadedBytes = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
-    private final AtomicLong waitNanos = new AtomicLong();
+    private final AtomicLong fetchNanos = new AtomicLong();
 
     /** Writes a shard's files into a folder. */
     public interface Download {
@@ -120,7 +120,7 @@ public final class ShardCache {
                 }
                 throw e;
             } finally {
-                waitNanos.addAndGet(System.nanoTime() - started);
+                fetchNanos.addAndGet(System.nanoTime() - started);
             }
         } finally {
             pin.mutex.unlock();
@@ -329,16 +329,19 @@ public final class ShardCache {
         return total;
     }
 
-    /** What this cache object did: shards downloaded and their bytes, hits, evictions, time spent waiting. */
-    public record Stats(long downloads, long downloadedBytes, long hits, long evictions, double waitSeconds) {
+    /**
+     * What this cache object did: shards downloaded and their bytes, hits, evictions, and the time
+     * spent acquiring shards (downloads included, summed over the threads that fetched them).
+     */
+    public record Stats(long downloads, long downloadedBytes, long hits, long evictions, double fetchSeconds) {
         @Override
         public String toString() {
-            return String.format("%d shards downloaded (%,d bytes), %d cache hits, %d evicted, %.2f s waiting for shards",
-                    downloads, downloadedBytes, hits, evictions, waitSeconds);
+            return String.format("%d shards downloaded (%,d bytes), %d cache hits, %d evicted, %.2f s fetching",
+                    downloads, downloadedBytes, hits, evictions, fetchSeconds);
         }
     }
 
     public Stats stats() {
-        return new Stats(downloads.get(), downloadedBytes.get(), hits.get(), evictions.get(), waitNanos.get() / 1e9);
+        return new Stats(downloads.get(), downloadedBytes.get(), hits.get(), evictions.get(), fetchNanos.get() / 1e9);
     }
 }

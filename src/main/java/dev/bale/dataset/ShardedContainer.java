@@ -33,6 +33,7 @@ public final class ShardedContainer implements Container {
     private final AtomicReferenceArray<Container> shards;
     private final Object[] opening;
     private final java.util.concurrent.ExecutorService fetchers;
+    private final java.util.concurrent.atomic.LongAdder readerWaitNanos = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     ShardedContainer(String location, Path path, DatasetManifest dataset, ShardStore store) throws IOException {
@@ -200,6 +201,11 @@ public final class ShardedContainer implements Container {
         return store instanceof RemoteShards remote ? remote.cache().stats() : null;
     }
 
+    /** Seconds readers spent waiting for shards to be fetched and opened (summed over reader threads). */
+    public double readerWaitSeconds() {
+        return readerWaitNanos.sum() / 1e9;
+    }
+
     /** Whether the shards come from a remote store (through the cache). */
     public boolean remote() {
         return !store.local();
@@ -280,7 +286,9 @@ public final class ShardedContainer implements Container {
         private RecordReader reader(int s) {
             RecordReader reader = readers[s];
             if (reader == null) {
+                long started = System.nanoTime();
                 reader = shard(s).newReader();
+                readerWaitNanos.add(System.nanoTime() - started);
                 readers[s] = reader;
             }
             return reader;
