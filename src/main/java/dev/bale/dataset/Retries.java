@@ -38,11 +38,13 @@ final class Retries {
     /** Runs {@code attempt} up to {@code attempts} times; other IOExceptions (resets, timeouts) are retried too. */
     static <T> T run(String what, int attempts, Attempt<T> attempt) throws IOException {
         IOException last = null;
+        int tries = 0;
         for (int k = 0; k < attempts; k++) {
             if (k > 0) {
                 pause(k);
             }
             try {
+                tries++;
                 return attempt.run();
             } catch (Failure e) {
                 last = e;
@@ -55,7 +57,7 @@ final class Retries {
                 last = e;
             }
         }
-        throw new IOException(what + " failed after " + attempts + " tries: " + last.getMessage(), last);
+        throw new IOException(what + " failed" + (tries > 1 ? " after " + tries + " tries" : "") + ": " + last.getMessage(), last);
     }
 
     private static void pause(int attempt) throws InterruptedIOException {

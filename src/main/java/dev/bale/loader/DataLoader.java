@@ -174,10 +174,10 @@ public final class DataLoader implements AutoCloseable {
         if (current != null) {
             current.close();
         }
-        resumedAfter = segments;
         if (firstBatch < 0 || firstBatch > plan.batches()) {
             throw new IllegalArgumentException("epoch " + epoch + " has " + plan.batches() + " batches; cannot start at " + firstBatch);
         }
+        resumedAfter = segments;
         Job next = new Job(epoch, plan, firstBatch);
         for (int k = 0; k < ring.length; k++) {
             ring[k].filled.set(0);
