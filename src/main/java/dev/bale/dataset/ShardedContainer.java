@@ -11,7 +11,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A sharded dataset as one {@link Container}: record i is record {@code i - start(s)} of the shard s
@@ -32,8 +37,8 @@ public final class ShardedContainer implements Container {
     private final int[] classIds;
     private final AtomicReferenceArray<Container> shards;
     private final Object[] opening;
-    private final java.util.concurrent.ExecutorService fetchers;
-    private final java.util.concurrent.atomic.LongAdder readerWaitNanos = new java.util.concurrent.atomic.LongAdder();
+    private final ExecutorService fetchers;
+    private final LongAdder readerWaitNanos = new LongAdder();
     private volatile boolean closed;
 
     ShardedContainer(String location, Path path, DatasetManifest dataset, ShardStore store) throws IOException {
@@ -54,7 +59,7 @@ public final class ShardedContainer implements Container {
         for (int s = 0; s < n; s++) {
             opening[s] = new Object();
         }
-        this.fetchers = store.local() ? null : java.util.concurrent.Executors.newFixedThreadPool(FETCH_THREADS, r -> {
+        this.fetchers = store.local() ? null : Executors.newFixedThreadPool(FETCH_THREADS, r -> {
             Thread thread = new Thread(r, "bale-shard-fetch");
             thread.setDaemon(true);
             return thread;
@@ -234,7 +239,7 @@ public final class ShardedContainer implements Container {
                     // Reported to the reader that needs the shard.
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Closed meanwhile.
         }
     }
@@ -262,7 +267,7 @@ public final class ShardedContainer implements Container {
         if (fetchers != null) {
             fetchers.shutdownNow();
             try {
-                fetchers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                fetchers.awaitTermination(1, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -72,6 +72,8 @@ public final class DataLoader implements AutoCloseable {
         this.onBadSample = b.onBadSample;
         this.readAheadShards = b.readAheadShards;
         this.sampler = b.sampler != null ? b.sampler
+                : b.world > 0 ? Sampler.sharded(container instanceof ShardedContainer dataset ? dataset.shardRecords()
+                        : new int[] {container.size()}, b.rank, b.world, b.shuffle, b.seed, b.dropLast, b.shuffleShards)
                 : b.shuffle ? Sampler.shuffled(container.size(), b.seed) : Sampler.sequential(container.size());
         int[] shape = SampleShape.of(container, transform, onBadSample);
         this.channels = shape[0];
@@ -373,6 +375,9 @@ public final class DataLoader implements AutoCloseable {
         private boolean dropLast;
         private BadSamplePolicy onBadSample = BadSamplePolicy.FAIL;
         private int readAheadShards = 4;
+        private int rank;
+        private int world;
+        private int shuffleShards = 1;
 
         private Builder(Container container) {
             this.container = Objects.requireNonNull(container);
@@ -440,6 +445,29 @@ public final class DataLoader implements AutoCloseable {
 
         public Builder onBadSample(BadSamplePolicy policy) {
             this.onBadSample = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * This rank's share of the data ({@link Sampler#sharded}): contiguous, equal parts of each
+         * epoch's order, whole shards where possible for a sharded dataset, resumable on another
+         * world size with {@link DataLoader#resume}. Uses the shuffle, seed and dropLast settings.
+         */
+        public Builder distributed(int rank, int world) {
+            if (world < 1 || rank < 0 || rank >= world) {
+                throw new IllegalArgumentException("rank " + rank + " is not in [0, " + world + ")");
+            }
+            this.rank = rank;
+            this.world = world;
+            return this;
+        }
+
+        /** With {@link #distributed} and shuffle: records are shuffled within windows of this many shards (default 1). */
+        public Builder shuffleShards(int shards) {
+            if (shards < 1) {
+                throw new IllegalArgumentException("shuffleShards must be at least 1");
+            }
+            this.shuffleShards = shards;
             return this;
         }
 

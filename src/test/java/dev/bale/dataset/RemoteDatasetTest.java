@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bale.cli.Main;
 import dev.bale.container.Container;
-import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
 import dev.bale.container.Layout;
 import dev.bale.container.RecordReader;

@@ -25,7 +25,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -100,14 +99,12 @@ class ShardedDatasetTest {
             ShardedPacker.pack(input, whole, PackOptions.of(layout).withThreads(4), plan, PackListener.NONE);
             // One shard at a time, out of order, one reader thread, into another folder: as a cluster task would.
             Path parts = Files.createDirectory(dir.resolve("parts-" + layout.id()));
-            List<ShardedPacker.ShardResult> results = new ArrayList<>(List.of());
             ShardedPacker.ShardResult[] byShard = new ShardedPacker.ShardResult[3];
             for (int s : new int[] {2, 0, 1}) {
                 byShard[s] = ShardedPacker.writeShard(input, plan, s, PackOptions.of(layout).withThreads(1), parts,
                         PackListener.NONE);
             }
-            results.addAll(List.of(byShard));
-            ShardedPacker.writeManifest(ShardedPacker.manifest(layout, source.classes(), results), parts);
+            ShardedPacker.writeManifest(ShardedPacker.manifest(layout, source.classes(), List.of(byShard)), parts);
             assertEquals(Files.readString(whole.resolve("dataset.json")), Files.readString(parts.resolve("dataset.json")),
                     layout + ": dataset.json (and with it every shard's sha256)");
             for (String name : listing(whole)) {

@@ -12,7 +12,6 @@ import dev.bale.pack.PackListener;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.ShardedPacker;
 import dev.bale.pack.SourceInput;
-import dev.bale.sample.Sampler;
 import dev.bale.transform.Transform;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ class ElasticResumeTest {
 
     private static DataLoader loader(ShardedContainer dataset, int rank, int world) {
         return DataLoader.builder(dataset).batchSize(4).workers(2).seed(11).transform(Transform.eval(40, 32))
-                .sampler(Sampler.sharded(dataset.shardRecords(), rank, world, true, 11, false, 1)).build();
+                .shuffle(true).distributed(rank, world).build();
     }
 
     @Test
