@@ -2,9 +2,16 @@ package dev.bale.dataset;
 
 import dev.bale.container.CorruptContainerException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Shards behind URLs, fetched whole into the {@link ShardCache}. A download whose sha256 does not
@@ -17,6 +24,11 @@ final class RemoteShards implements ShardStore {
     private final URI[] shardUris;
     private final Fetcher fetcher;
     private final ShardCache cache;
+    private final ExecutorService files = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "bale-shard-file");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     RemoteShards(DatasetManifest manifest, URI[] shardUris, Fetcher fetcher, ShardCache cache) {
         this.manifest = manifest;
@@ -35,16 +47,7 @@ final class RemoteShards implements ShardStore {
         URI folder = shardUris[shard].resolve(".");
         for (int k = 1; ; k++) {
             try {
-                Path local = cache.acquire(key(entry), entry, into -> {
-                    for (DatasetManifest.ShardFile file : entry.files()) {
-                        Path target = into.resolve(file.name()).normalize();
-                        if (!target.startsWith(into)) {
-                            throw new CorruptContainerException(describe(shard) + ": file " + file.name() + " escapes the cache");
-                        }
-                        Files.createDirectories(target.getParent());
-                        fetcher.download(folder.resolve(file.name()), target, file.bytes());
-                    }
-                });
+                Path local = cache.acquire(key(entry), entry, into -> downloadFiles(shard, entry, folder, into));
                 return local.resolve(entry.name());
             } catch (CorruptContainerException e) {
                 if (k >= CHECKSUM_TRIES) {
@@ -53,6 +56,40 @@ final class RemoteShards implements ShardStore {
             } catch (IOException e) {
                 throw new IOException("shard " + shard + " (" + describe(shard) + "): " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** A shard's files, downloaded at once (a folder layout has several; their latencies overlap). */
+    private void downloadFiles(int shard, DatasetManifest.Shard entry, URI folder, Path into) throws IOException {
+        List<Future<?>> downloads = new ArrayList<>();
+        try {
+            for (DatasetManifest.ShardFile file : entry.files()) {
+                Path target = into.resolve(file.name()).normalize();
+                if (!target.startsWith(into)) {
+                    throw new CorruptContainerException(describe(shard) + ": file " + file.name() + " escapes the cache");
+                }
+                Files.createDirectories(target.getParent());
+                downloads.add(files.submit(() -> {
+                    fetcher.download(folder.resolve(file.name()), target, file.bytes());
+                    return null;
+                }));
+            }
+            for (Future<?> download : downloads) {
+                download.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while downloading shard " + shard);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            downloads.forEach(d -> d.cancel(true));
         }
     }
 
@@ -77,6 +114,7 @@ final class RemoteShards implements ShardStore {
 
     @Override
     public void close() {
+        files.shutdownNow();
         fetcher.close();
     }
 }
