@@ -111,7 +111,20 @@ class RemoteDatasetTest {
     void everyCommandTakesAUrl() {
         System.setProperty("bale.cache", cache.toString());
         try {
-            assertEquals(0, Main.run("inspect", url()));
+            java.io.PrintStream stdout = System.out;
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            System.setOut(new java.io.PrintStream(printed, true));
+            try {
+                assertEquals(0, Main.run("inspect", url(), "--json"));
+            } finally {
+                System.setOut(stdout);
+            }
+            com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(printed.toString()).getAsJsonObject();
+            int counted = 0;
+            for (var c : json.getAsJsonArray("classes")) {
+                counted += c.getAsJsonObject().get("records").getAsInt();
+            }
+            assertEquals(source.size(), counted, "class counts cover every shard: " + printed);
             assertEquals(0, Main.run("verify", url(), "--against", dir.resolve("src").toString(), "--decode"));
             assertEquals(0, Main.run("convert", url(), dir.resolve("copy.tfrecord").toString(), "--format", "tfrecord"));
         } finally {
