@@ -47,8 +47,29 @@ final class BenchCommand implements Callable<Integer> {
             + "Debian packages are installed when missing).")
     boolean noPeer;
 
+    @Option(names = "--remote", description = "The remote case instead: a sharded dataset read locally, then over HTTP "
+            + "(--latency, --bandwidth) through an empty and then a filled shard cache, same run.")
+    boolean remote;
+
+    @Option(names = "--latency", defaultValue = "20", description = "--remote: ms per request (default: ${DEFAULT-VALUE}).")
+    long latency;
+
+    @Option(names = "--bandwidth", defaultValue = "200MB", description = "--remote: bytes/s per connection (default: ${DEFAULT-VALUE}).")
+    String bandwidth;
+
+    @Option(names = "--images", defaultValue = "2000", description = "--remote: generated images when no SOURCE (default: ${DEFAULT-VALUE}).")
+    int images;
+
     @Override
     public Integer call() throws Exception {
+        if (remote) {
+            int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+            dev.bale.bench.RemoteBench.Result result = dev.bale.bench.RemoteBench.run(source, out.resolve("remote"),
+                    images, threads, latency, dev.bale.dataset.ShardPlan.parseSize(bandwidth), 8_000_000, System.out);
+            System.out.print(result.table());
+            java.nio.file.Files.writeString(out.resolve("remote").resolve("remote.txt"), result.table());
+            return 0;
+        }
         List<Layout> layouts = new ArrayList<>();
         for (String format : formats == null ? List.of("bin", "lmdb", "sqlite", "tfrecord") : formats) {
             layouts.add(Layout.parse(format));

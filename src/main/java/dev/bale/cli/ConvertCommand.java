@@ -6,6 +6,7 @@ import dev.bale.pack.ContainerInput;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.PackResult;
 import dev.bale.pack.Packer;
+import dev.bale.pack.ShardedPacker;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Mixin
     OpenFlags open = new OpenFlags();
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Container to read (any layout).")
+    @Parameters(index = "0", paramLabel = "IN", description = "Container to read (any layout, a dataset another tool wrote), or a dataset (folder, dataset.json or URL).")
     Path in;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "Container to write.")
@@ -45,6 +46,12 @@ final class ConvertCommand implements Callable<Integer> {
             description = "A record that cannot be read: stop (default), or leave it out and list it in OUT.skipped.txt.")
     String onBad;
 
+    @Option(names = "--shards", paramLabel = "N", description = "Write a sharded dataset of N shards (IN may be a dataset too).")
+    Integer shards;
+
+    @Option(names = "--shard-size", paramLabel = "SIZE", description = "Write a sharded dataset of shards of at most SIZE of record data.")
+    String shardSize;
+
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.parse(format);
@@ -59,7 +66,10 @@ final class ConvertCommand implements Callable<Integer> {
              ContainerInput input = new ContainerInput(container, keepRaw);
              Progress progress = new Progress("convert to " + layout.id())) {
             sourceOnDisk = container.bytesOnDisk();
-            result = Packer.pack(input, out, new PackOptions(layout, Math.max(1, threads), false, policy, force), progress);
+            PackOptions options = new PackOptions(layout, Math.max(1, threads), false, policy, force);
+            result = ShardOptions.sharded(shards, shardSize)
+                    ? ShardedPacker.pack(input, out, options, ShardOptions.plan(input, shards, shardSize), progress)
+                    : Packer.pack(input, out, options, progress);
         }
         System.out.println(PackCommand.summary(result, layout));
         System.out.printf("source %,d bytes on disk, converted %,d bytes: %.4f of the source%n", sourceOnDisk,

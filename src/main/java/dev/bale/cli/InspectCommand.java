@@ -1,6 +1,7 @@
 package dev.bale.cli;
 
 import dev.bale.container.Container;
+import dev.bale.dataset.ShardedContainer;
 import dev.bale.inspect.Inspection;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,6 +27,9 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Container container = open.open(path)) {
+            if (container instanceof ShardedContainer dataset) {
+                dataset.openAll(); // a remote dataset's class counts need every shard (fetched into the cache)
+            }
             Inspection inspection = Inspection.of(container);
             System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
         }

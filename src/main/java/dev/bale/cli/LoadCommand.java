@@ -2,9 +2,11 @@ package dev.bale.cli;
 
 import dev.bale.bench.DecodeCeiling;
 import dev.bale.container.Container;
+import dev.bale.dataset.ShardedContainer;
 import dev.bale.loader.Batch;
 import dev.bale.loader.DataLoader;
 import dev.bale.loader.LoaderStats;
+import dev.bale.sample.Sampler;
 import dev.bale.transform.Transform;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,7 +24,7 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     OpenFlags open = new OpenFlags();
 
-    @Parameters(paramLabel = "CONTAINER", description = "Container of any layout.")
+    @Parameters(paramLabel = "CONTAINER", description = "Container of any layout, or a dataset (folder, dataset.json or URL).")
     Path path;
 
     @Option(names = "--epochs", defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -59,6 +61,30 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--prefetch", defaultValue = "3", description = "Batches prepared ahead (default: ${DEFAULT-VALUE}).")
     int prefetch;
 
+    @Option(names = "--rank", defaultValue = "0", description = "This process's rank (default: ${DEFAULT-VALUE}).")
+    int rank;
+
+    @Option(names = "--world", defaultValue = "1",
+            description = "Number of ranks: each gets an equal share, of whole shards where it can for a dataset (default: ${DEFAULT-VALUE}).")
+    int world;
+
+    @Option(names = "--shuffle-shards", defaultValue = "1",
+            description = "With --shuffle on a dataset: samples are shuffled within windows of this many shards (default: ${DEFAULT-VALUE}).")
+    int shuffleShards;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Shard cache for remote datasets (default: $BALE_CACHE or ~/.cache/bale).")
+    java.nio.file.Path cache;
+
+    @Option(names = "--cache-limit", paramLabel = "SIZE", description = "Most bytes the shard cache may hold, e.g. 50GB (default: no limit).")
+    String cacheLimit;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "S3-compatible endpoint for s3:// datasets, path-style (default: $BALE_S3_ENDPOINT, else AWS).")
+    String endpoint;
+
+    @Option(names = "--allow-other-hosts", description = "Let dataset.json name shards on other hosts than its own.")
+    boolean allowOtherHosts;
+
     @Option(names = "--ceiling", description = "First measure one thread's native decode+transform rate on records in "
             + "memory, and report the loader's efficiency against workers x that rate.")
     boolean ceiling;
@@ -78,9 +104,30 @@ final class LoadCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
+        if (cache != null) {
+            System.setProperty("bale.cache", cache.toString());
+        }
+        if (cacheLimit != null) {
+            System.setProperty("bale.cache.limit", cacheLimit);
+        }
+        if (endpoint != null) {
+            System.setProperty("bale.s3.endpoint", endpoint);
+        }
+        if (allowOtherHosts) {
+            System.setProperty("bale.allowOtherHosts", "true");
+        }
         try (Container container = open.open(path)) {
             DataLoader.Builder builder = DataLoader.builder(container).batchSize(batch).transform(t).shuffle(shuffle)
                     .seed(seed).prefetch(prefetch);
+            int[] shardRecords = container instanceof ShardedContainer dataset ? dataset.shardRecords()
+                    : new int[] {container.size()};
+            // Ranks, and remote datasets (a shuffle that visits shards in windows), take the shard-aware sampler.
+            boolean remote = container instanceof ShardedContainer dataset && dataset.cacheStats() != null;
+            Sampler sampler = world != 1 || rank != 0 || remote
+                    ? Sampler.sharded(shardRecords, rank, world, shuffle, seed, false, shuffleShards) : null;
+            if (sampler != null) {
+                builder.sampler(sampler);
+            }
             if (workers != null) {
                 builder.workers(workers);
             }
@@ -97,9 +144,12 @@ final class LoadCommand implements Callable<Integer> {
                     System.out.printf("ceiling: one thread decodes+transforms %,.0f images/s in memory; x %d workers = %,.0f images/s%n",
                             one, threads, limit);
                 }
+                if (world > 1) {
+                    System.out.printf("rank %d of %d: %,d samples per epoch%n", rank, world, sampler.indices(0).length);
+                }
                 for (int epoch = 0; epoch < epochs; epoch++) {
                     try (Progress progress = new Progress("epoch " + epoch)) {
-                        progress.started(container.size());
+                        progress.started(container.size() / world);
                         int done = 0;
                         for (Batch b : loader.epoch(epoch)) {
                             done += b.size();
@@ -108,6 +158,9 @@ final class LoadCommand implements Callable<Integer> {
                     }
                     LoaderStats stats = loader.lastStats();
                     System.out.printf("epoch %d: %s%n", epoch, stats);
+                    if (container instanceof ShardedContainer dataset && dataset.cacheStats() != null) {
+                        System.out.printf("epoch %d: shard cache: %s%n", epoch, dataset.cacheStats());
+                    }
                     if (ceiling) {
                         System.out.printf("epoch %d: %.1f%% of the ceiling; %.2f us per image beyond decode+transform%n",
                                 epoch, 100 * stats.imagesPerSecond() / limit,

@@ -5,6 +5,7 @@ import dev.bale.pack.BadRecordException;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.PackResult;
 import dev.bale.pack.Packer;
+import dev.bale.pack.ShardedPacker;
 import dev.bale.pack.SourceInput;
 import dev.bale.source.Source;
 import java.nio.file.Path;
@@ -45,6 +46,14 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
 
+    @Option(names = "--shards", paramLabel = "N",
+            description = "Write a sharded dataset: OUT becomes a folder of N shards (consecutive record ranges) and dataset.json.")
+    Integer shards;
+
+    @Option(names = "--shard-size", paramLabel = "SIZE",
+            description = "Write a sharded dataset whose shards hold at most SIZE of record data (256MB, 1GB, 64MiB).")
+    String shardSize;
+
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.parse(format);
@@ -60,7 +69,10 @@ final class PackCommand implements Callable<Integer> {
         PackOptions options = new PackOptions(layout, threads, check, policy, force);
         PackResult result;
         try (Progress progress = new Progress("pack " + layout.id())) {
-            result = Packer.pack(new SourceInput(input), out, options, progress);
+            result = ShardOptions.sharded(shards, shardSize)
+                    ? ShardedPacker.pack(new SourceInput(input), out, options,
+                            ShardOptions.plan(new SourceInput(input), shards, shardSize), progress)
+                    : Packer.pack(new SourceInput(input), out, options, progress);
         }
         System.out.println(summary(result, layout));
         return 0;

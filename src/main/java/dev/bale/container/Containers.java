@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 /** Opens containers by sniffing their layout, and creates writers. */
@@ -43,7 +44,11 @@ public final class Containers {
         };
     }
 
-    /** Opens a container of any layout, or a dataset another tool wrote (see {@link #open(Path, OpenOptions)}). */
+    /**
+     * Opens a container of any layout, a sharded dataset (its folder, its dataset.json, or a URL:
+     * anything a {@link ContainerOpener} knows), or a dataset another tool wrote (see
+     * {@link #open(Path, OpenOptions)}).
+     */
     public static Container open(Path path) throws IOException {
         return open(path, OpenOptions.none());
     }
@@ -65,6 +70,12 @@ public final class Containers {
         }
         if (ForeignContainers.hinted(options)) {
             return ForeignContainers.open(path, options, List.of());
+        }
+        for (ContainerOpener opener : ServiceLoader.load(ContainerOpener.class, Containers.class.getClassLoader())) {
+            Container container = opener.open(path.toString());
+            if (container != null) {
+                return container;
+            }
         }
         List<String> tried = new ArrayList<>();
         Layout layout = sniffBale(path, tried);

@@ -1,7 +1,9 @@
 package dev.bale.loader;
 
 import dev.bale.container.Container;
+import dev.bale.dataset.ShardedContainer;
 import dev.bale.nativ.NativeDecoder;
+import dev.bale.sample.ElasticSampler;
 import dev.bale.sample.EpochPlan;
 import dev.bale.sample.Sampler;
 import dev.bale.torch.Cuda;
@@ -43,6 +45,7 @@ public final class DataLoader implements AutoCloseable {
     private final boolean dropLast;
     private final long seed;
     private final BadSamplePolicy onBadSample;
+    private final int readAheadShards;
     private final int channels;
     private final int height;
     private final int width;
@@ -56,6 +59,8 @@ public final class DataLoader implements AutoCloseable {
     volatile Job job;
     volatile boolean closed;
     private Epoch current;
+    /** The stretches of the current epoch run before it was resumed (empty when it started afresh). */
+    private List<ElasticSampler.Segment> resumedAfter = List.of();
     private LoaderStats lastStats;
 
     private DataLoader(Builder b) {
@@ -65,7 +70,10 @@ public final class DataLoader implements AutoCloseable {
         this.dropLast = b.dropLast;
         this.seed = b.seed;
         this.onBadSample = b.onBadSample;
+        this.readAheadShards = b.readAheadShards;
         this.sampler = b.sampler != null ? b.sampler
+                : b.world > 0 ? Sampler.sharded(container instanceof ShardedContainer dataset ? dataset.shardRecords()
+                        : new int[] {container.size()}, b.rank, b.world, b.shuffle, b.seed, b.dropLast, b.shuffleShards)
                 : b.shuffle ? Sampler.shuffled(container.size(), b.seed) : Sampler.sequential(container.size());
         int[] shape = SampleShape.of(container, transform, onBadSample);
         this.channels = shape[0];
@@ -119,13 +127,59 @@ public final class DataLoader implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("loader is closed");
         }
+        return start(epoch, new EpochPlan(sampler.indices(epoch), batchSize, dropLast), firstBatch, List.of());
+    }
+
+    /**
+     * Where the run is: seed, epoch, and how many samples every rank has taken (in stretches, one
+     * per world size the epoch ran with). Taken after a batch has been used, it lets
+     * {@link #resume} continue with the next sample, on this or another world size. Needs an
+     * {@link ElasticSampler} ({@link Sampler#sharded}).
+     */
+    public LoaderState state() {
+        ElasticSampler elastic = elastic();
+        if (current == null) {
+            return new LoaderState(seed, 0, List.of());
+        }
+        if (current.complete()) {
+            return new LoaderState(seed, current.number() + 1, List.of());
+        }
+        List<ElasticSampler.Segment> segments = new ArrayList<>(resumedAfter);
+        segments.add(new ElasticSampler.Segment(elastic.world(), current.consumed()));
+        return new LoaderState(seed, current.number(), segments);
+    }
+
+    /**
+     * Continues an epoch from a {@link #state} taken by a run with the same seed, on any number of
+     * ranks: this rank gets its part of the samples no rank had taken, none repeated, none skipped.
+     */
+    public Epoch resume(LoaderState state) {
+        if (closed) {
+            throw new IllegalStateException("loader is closed");
+        }
+        ElasticSampler elastic = elastic();
+        if (state.seed() != seed || elastic.seed() != seed) {
+            throw new IllegalArgumentException("state was taken with seed " + state.seed() + "; this loader's seed is " + seed);
+        }
+        EpochPlan plan = new EpochPlan(elastic.indices(state.epoch(), state.segments()), batchSize, dropLast);
+        return start(state.epoch(), plan, 0, List.copyOf(state.segments()));
+    }
+
+    private ElasticSampler elastic() {
+        if (sampler instanceof ElasticSampler elastic) {
+            return elastic;
+        }
+        throw new IllegalStateException("state and resume need an elastic sampler (Sampler.sharded); use epoch(e, batch) otherwise");
+    }
+
+    private Epoch start(int epoch, EpochPlan plan, int firstBatch, List<ElasticSampler.Segment> segments) {
         if (current != null) {
             current.close();
         }
-        EpochPlan plan = new EpochPlan(sampler.indices(epoch), batchSize, dropLast);
         if (firstBatch < 0 || firstBatch > plan.batches()) {
             throw new IllegalArgumentException("epoch " + epoch + " has " + plan.batches() + " batches; cannot start at " + firstBatch);
         }
+        resumedAfter = segments;
         Job next = new Job(epoch, plan, firstBatch);
         for (int k = 0; k < ring.length; k++) {
             ring[k].filled.set(0);
@@ -138,6 +192,9 @@ public final class DataLoader implements AutoCloseable {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (container instanceof ShardedContainer dataset && dataset.remote() && readAheadShards > 0) {
+            ShardReadAhead.start(dataset, next, readAheadShards);
         }
         current = new Epoch(this, next);
         return current;
@@ -317,6 +374,10 @@ public final class DataLoader implements AutoCloseable {
         private long seed;
         private boolean dropLast;
         private BadSamplePolicy onBadSample = BadSamplePolicy.FAIL;
+        private int readAheadShards = 4;
+        private int rank;
+        private int world;
+        private int shuffleShards = 1;
 
         private Builder(Container container) {
             this.container = Objects.requireNonNull(container);
@@ -384,6 +445,38 @@ public final class DataLoader implements AutoCloseable {
 
         public Builder onBadSample(BadSamplePolicy policy) {
             this.onBadSample = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * This rank's share of the data ({@link Sampler#sharded}): contiguous, equal parts of each
+         * epoch's order, whole shards where possible for a sharded dataset, resumable on another
+         * world size with {@link DataLoader#resume}. Uses the shuffle, seed and dropLast settings.
+         */
+        public Builder distributed(int rank, int world) {
+            if (world < 1 || rank < 0 || rank >= world) {
+                throw new IllegalArgumentException("rank " + rank + " is not in [0, " + world + ")");
+            }
+            this.rank = rank;
+            this.world = world;
+            return this;
+        }
+
+        /** With {@link #distributed} and shuffle: records are shuffled within windows of this many shards (default 1). */
+        public Builder shuffleShards(int shards) {
+            if (shards < 1) {
+                throw new IllegalArgumentException("shuffleShards must be at least 1");
+            }
+            this.shuffleShards = shards;
+            return this;
+        }
+
+        /** For a remote dataset: shards beyond the current one fetched ahead of the workers (default 4; 0: none). */
+        public Builder readAheadShards(int shards) {
+            if (shards < 0) {
+                throw new IllegalArgumentException("readAheadShards must not be negative");
+            }
+            this.readAheadShards = shards;
             return this;
         }
 

@@ -96,6 +96,20 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         return previous;
     }
 
+    /** Samples of the epoch's plan handed out so far, counting those before the first batch. */
+    long consumed() {
+        return Math.min(job.plan.length(), (long) next * job.plan.batchSize());
+    }
+
+    /** Whether every batch has been handed out. */
+    boolean complete() {
+        return next >= job.plan.batches();
+    }
+
+    int number() {
+        return job.epoch;
+    }
+
     /** Ends the epoch: releases the last batch, stops the workers' part, records the stats. */
     @Override
     public void close() {

@@ -69,6 +69,15 @@ public final class ContainerInput implements PackInput, AutoCloseable {
         return container.manifest().sourceBytes();
     }
 
+    @Override
+    public long recordBytes(int index) {
+        try {
+            return reader().read(index).remaining();
+        } catch (CorruptContainerException e) {
+            return 0;
+        }
+    }
+
     /** A copy: the reader's buffer is only valid until its next read. */
     @Override
     public ByteBuffer load(int index) {

@@ -27,4 +27,16 @@ public interface PackInput {
      * @throws BadRecordException if the record is missing, unreadable or empty
      */
     ByteBuffer load(int index) throws IOException;
+
+    /**
+     * The encoded size of record {@code index} (what a shard size limit counts), 0 when it cannot
+     * be read. Inputs that know sizes without reading the bytes override this.
+     */
+    default long recordBytes(int index) throws IOException {
+        try {
+            return load(index).remaining();
+        } catch (BadRecordException e) {
+            return 0;
+        }
+    }
 }

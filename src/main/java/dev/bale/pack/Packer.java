@@ -37,6 +37,12 @@ public final class Packer {
 
     public static PackResult pack(PackInput input, Path output, PackOptions options, PackListener listener)
             throws IOException {
+        return pack(input, output, options, listener, true);
+    }
+
+    /** As {@link #pack}; {@code report} false leaves skipped records to the caller (a shard's are the dataset's). */
+    static PackResult pack(PackInput input, Path output, PackOptions options, PackListener listener, boolean report)
+            throws IOException {
         StagedOutput.checkWritable(options.layout(), output, options.force());
         long started = System.nanoTime();
         List<BadRecordException> skipped = new ArrayList<>();
@@ -71,10 +77,10 @@ public final class Packer {
                 writer.finish();
             }
             staged.commit();
-            Path report = writeReport(output, skipped);
+            Path reportFile = report ? writeReport(output, skipped) : null;
             listener.finished();
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new PackResult(output, written, List.copyOf(skipped), report, bytes,
+            return new PackResult(output, written, List.copyOf(skipped), reportFile, bytes,
                     Containers.bytesOnDisk(options.layout(), output), seconds);
         } finally {
             readers.shutdownNow();
@@ -121,7 +127,7 @@ public final class Packer {
      * The skipped records, one per line: where each came from, and why. Written beside the output;
      * a report left by an earlier pack of the same output is removed when nothing was skipped.
      */
-    private static Path writeReport(Path output, List<BadRecordException> skipped) throws IOException {
+    static Path writeReport(Path output, List<BadRecordException> skipped) throws IOException {
         Path report = output.resolveSibling(output.getFileName() + ".skipped.txt");
         if (skipped.isEmpty()) {
             Files.deleteIfExists(report);

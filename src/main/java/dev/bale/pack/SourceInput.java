@@ -49,6 +49,15 @@ public final class SourceInput implements PackInput {
     }
 
     @Override
+    public long recordBytes(int index) {
+        try {
+            return Files.size(source.entries().get(index).file());
+        } catch (IOException e) {
+            return 0; // a missing file is found, and named, when it is packed
+        }
+    }
+
+    @Override
     public ByteBuffer load(int index) throws IOException {
         SourceEntry entry = source.entries().get(index);
         byte[] bytes;

@@ -41,4 +41,14 @@ public interface Sampler {
             return mine;
         };
     }
+
+    /**
+     * One rank's share of a sharded dataset (records per shard, in order): whole shards per rank
+     * where possible, equal counts on every rank, and epochs that resume on another world size.
+     * See {@link ElasticSampler}.
+     */
+    static ElasticSampler sharded(int[] shardRecords, int rank, int worldSize, boolean shuffle, long seed,
+                                  boolean dropTail, int shuffleShards) {
+        return new ElasticSampler(shardRecords, rank, worldSize, shuffle, seed, dropTail, shuffleShards);
+    }
 }
