@@ -33,11 +33,15 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
 
+    @Option(names = "--trust-unchecksummed", description = "Read IN even though its metadata carries no checksums "
+            + "(written by an older Bale): OUT gets checksums over what IN holds now. Run `bale verify IN` first.")
+    boolean trustUnchecksummed;
+
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.parse(format);
         PackResult result;
-        try (Container container = Containers.open(in);
+        try (Container container = Containers.open(in, trustUnchecksummed);
              ContainerInput input = new ContainerInput(container);
              Progress progress = new Progress("convert to " + layout.id())) {
             result = Packer.pack(input, out, new PackOptions(layout, Math.max(1, threads), false,

@@ -22,9 +22,13 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Container container = Containers.open(path)) {
+        try (Container container = Containers.open(path, true)) {
             Inspection inspection = Inspection.of(container);
             System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
+            if (!json) {
+                System.out.printf("%-13s %s%n", "metadata", container.metadataChecksummed()
+                        ? "checksummed (CRC-32C, recorded at pack time)" : "unchecksummed");
+            }
         }
         return 0;
     }

@@ -41,13 +41,19 @@ final class VerifyCommand implements Callable<Integer> {
         Source source = against == null ? null : list != null ? Source.list(list, against) : Source.folder(against);
         List<Problem> problems;
         int size;
-        try (Container container = Containers.open(path); Progress progress = new Progress("verify")) {
+        boolean checksummed;
+        try (Container container = Containers.open(path, true); Progress progress = new Progress("verify")) {
             size = container.size();
+            checksummed = container.metadataChecksummed();
             progress.started(size);
             problems = Verifier.verify(container, source, decode, threads, progress::step);
         }
         for (Problem problem : problems) {
             System.out.println("BAD " + problem);
+        }
+        if (!checksummed) {
+            System.out.println("NOTE metadata unchecksummed: nothing recorded at pack time vouches for this container's "
+                    + "indexes and labels (written by an older Bale, or not by Bale)");
         }
         System.out.printf("%s: %,d records checked%s%s, %d problem%s%n", path, size,
                 source != null ? ", compared with " + against : "", decode ? ", decoded" : "",

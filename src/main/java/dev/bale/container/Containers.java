@@ -40,13 +40,24 @@ public final class Containers {
         };
     }
 
-    /** Opens a container of any layout. */
+    /**
+     * Opens a container of any layout. A Bale container written before Bale checksummed its
+     * metadata is refused ({@link UnchecksummedContainerException}): nothing vouches for its labels.
+     */
     public static Container open(Path path) throws IOException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens a container of any layout; with {@code acceptUnchecksummed}, also one whose metadata
+     * has no checksums (for inspect, verify, and a deliberate convert that rewrites it with them).
+     */
+    public static Container open(Path path, boolean acceptUnchecksummed) throws IOException {
         return switch (sniff(path)) {
-            case BIN -> BinContainer.open(path);
-            case LMDB -> LmdbContainer.open(path);
-            case SQLITE -> SqliteContainer.open(path);
-            case TFRECORD -> TfRecordContainer.open(path);
+            case BIN -> BinContainer.open(path, acceptUnchecksummed);
+            case LMDB -> LmdbContainer.open(path, acceptUnchecksummed);
+            case SQLITE -> SqliteContainer.open(path, acceptUnchecksummed);
+            case TFRECORD -> TfRecordContainer.open(path, acceptUnchecksummed);
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.bale.loader;
 
 import dev.bale.image.ImageHeader;
+import dev.bale.image.ImageLimits;
 import dev.bale.nativ.BaleNative;
 import dev.bale.nativ.NativeDecoder;
 import dev.bale.transform.Planner;
@@ -52,8 +53,14 @@ public final class SampleDecoder implements AutoCloseable {
      * @throws BadImageException                    if its header cannot be read for planning
      */
     public void decode(ByteBuffer encoded, int epoch, int index, ByteBuffer target, long offset) {
+        // The size a header declares is capped before native code allocates for it.
+        java.util.Optional<ImageHeader> probed = ImageHeader.probe(encoded);
+        String tooLarge = probed.map(ImageLimits::problem).orElse(null);
+        if (tooLarge != null) {
+            throw new BadImageException(tooLarge);
+        }
         if (transform.mode() != Transform.Mode.NONE) {
-            ImageHeader header = ImageHeader.probe(encoded).orElseThrow(
+            ImageHeader header = probed.orElseThrow(
                     () -> new BadImageException("not a JPEG or PNG whose header can be read"));
             boolean jpeg = encoded.remaining() > 1 && (encoded.get(encoded.position()) & 0xFF) == 0xFF;
             planner.plan(header.width(), header.height(), jpeg, epoch, index, plan);

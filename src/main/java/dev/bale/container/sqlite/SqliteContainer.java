@@ -1,12 +1,20 @@
 package dev.bale.container.sqlite;
 
 import dev.bale.container.Checksums;
+import dev.bale.container.ClassIds;
 import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
+import dev.bale.container.Handles;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
+import dev.bale.container.MetaFiles;
 import dev.bale.container.RecordReader;
+import dev.bale.container.Seal;
+import dev.bale.container.Sealed;
+import dev.bale.container.UnchecksummedContainerException;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -26,29 +34,53 @@ public final class SqliteContainer implements Container {
     private final String url;
     private final Manifest manifest;
     private final int[] classIds;
+    private final Sealed sealed;
+    private final Handles handles;
 
-    private SqliteContainer(Path path, String url, Manifest manifest, int[] classIds) {
+    private SqliteContainer(Path path, String url, Sealed sealed, int[] classIds) {
         this.path = path;
         this.url = url;
-        this.manifest = manifest;
+        this.manifest = sealed.manifest();
+        this.sealed = sealed;
         this.classIds = classIds;
+        // Connections belong to readers: nothing to free when the last one closes.
+        this.handles = new Handles(path, () -> { });
     }
 
     public static SqliteContainer open(Path path) throws IOException {
+        return open(path, false);
+    }
+
+    /** Opens; with {@code acceptUnchecksummed} also a container written before metadata checksums. */
+    public static SqliteContainer open(Path path, boolean acceptUnchecksummed) throws IOException {
         // immutable=1: nothing writes the file while we read, so SQLite may skip locking.
         String url = "jdbc:sqlite:" + SqliteSchema.uri(path) + "?mode=ro&immutable=1";
         try (Connection connection = DriverManager.getConnection(url);
              PreparedStatement meta = connection.prepareStatement("SELECT value FROM bale_meta WHERE name = ?");
-             PreparedStatement classes = connection.prepareStatement("SELECT id, class_id FROM bale_records ORDER BY id")) {
+             PreparedStatement classes = connection.prepareStatement(
+                     "SELECT id, class_id, crc32c FROM bale_records ORDER BY id")) {
             meta.setString(1, SqliteSchema.MANIFEST);
-            Manifest manifest;
+            String where = path + " (table bale_meta, row 'manifest')";
+            Sealed sealed;
             try (ResultSet rs = meta.executeQuery()) {
                 if (!rs.next()) {
                     throw new CorruptContainerException(path + ": SQLite database has no Bale manifest");
                 }
-                manifest = Manifest.fromJson(rs.getString(1), path + " (bale_meta)");
+                byte[] json = rs.getBytes(1);
+                if (json == null) {
+                    throw new CorruptContainerException(where + ": the manifest is NULL");
+                }
+                sealed = Seal.read(json, where);
+            }
+            UnchecksummedContainerException.check(sealed, acceptUnchecksummed, path);
+            Manifest manifest = sealed.manifest();
+            long fileSize = java.nio.file.Files.size(path);
+            if (manifest.count() > fileSize / 8) {
+                throw new CorruptContainerException(where + ": " + manifest.count() + " records cannot fit in "
+                        + fileSize + " bytes");
             }
             int[] classIds = new int[manifest.count()];
+            RowDigest digest = new RowDigest();
             int n = 0;
             try (ResultSet rs = classes.executeQuery()) {
                 while (rs.next()) {
@@ -56,13 +88,22 @@ public final class SqliteContainer implements Container {
                         throw new CorruptContainerException(path + ": bale_records row " + rs.getLong(1)
                                 + " is out of sequence (expected " + (n + 1) + " of " + classIds.length + ")");
                     }
-                    classIds[n++] = rs.getInt(2);
+                    long classId = rs.getLong(2);
+                    long crc = rs.getLong(3);
+                    if (classId != (int) classId || crc != (int) crc) {
+                        throw new CorruptContainerException(path + ": bale_records row " + (n + 1)
+                                + ": class id or checksum out of range");
+                    }
+                    digest.add(n + 1L, (int) classId, (int) crc);
+                    classIds[n++] = (int) classId;
                 }
             }
             if (n != classIds.length) {
                 throw new CorruptContainerException(path + ": manifest says " + classIds.length + " records, bale_records has " + n);
             }
-            return new SqliteContainer(path, url, manifest, classIds);
+            sealed.verify(SqliteSchema.RECORDS_PART, digest.check(), path + ": table bale_records");
+            ClassIds.validate(classIds, sealed, path);
+            return new SqliteContainer(path, url, sealed, classIds);
         } catch (SQLException e) {
             throw new CorruptContainerException(path + ": not a readable Bale SQLite container: " + e.getMessage(), e);
         }
@@ -94,7 +135,47 @@ public final class SqliteContainer implements Container {
     }
 
     @Override
+    public boolean metadataChecksummed() {
+        return sealed.checksummed();
+    }
+
+    /** Every row's img_path and img_label against the recorded checksum, and each label against its class id. */
+    @Override
+    public List<String> verifyMetadata() {
+        List<String> problems = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement rows = connection.prepareStatement("SELECT rowid, img_path, img_label FROM images ORDER BY rowid");
+             ResultSet rs = rows.executeQuery()) {
+            RowDigest digest = new RowDigest();
+            int n = 0;
+            while (rs.next()) {
+                long rowid = rs.getLong(1);
+                String label = rs.getString(3);
+                if (n < classIds.length && rowid == n + 1L) {
+                    String expected = Manifest.className(manifest.classes(), classIds[n]);
+                    if (!expected.equals(label)) {
+                        problems.add(path + ": images row " + rowid + ": img_label '" + MetaFiles.escape(String.valueOf(label))
+                                + "' but class id " + classIds[n] + " is '" + MetaFiles.escape(expected) + "'");
+                    }
+                }
+                digest.add(rowid, rs.getString(2), label);
+                n++;
+            }
+            if (n != classIds.length) {
+                problems.add(path + ": table images has " + n + " rows for " + classIds.length + " records");
+            }
+            sealed.verify(SqliteSchema.KEYS_PART, digest.check(), path + ": table images (img_path, img_label)");
+        } catch (CorruptContainerException e) {
+            problems.add(e.getMessage());
+        } catch (SQLException e) {
+            problems.add(path + ": table images cannot be read: " + e.getMessage());
+        }
+        return problems;
+    }
+
+    @Override
     public RecordReader newReader() {
+        handles.acquire();
         try {
             Connection connection = DriverManager.getConnection(url);
             try {
@@ -104,13 +185,17 @@ public final class SqliteContainer implements Container {
                 throw e;
             }
         } catch (SQLException e) {
+            handles.releaseReader();
             throw new CorruptContainerException(path + ": cannot open: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            handles.releaseReader();
+            throw e;
         }
     }
 
     @Override
     public void close() {
-        // Connections belong to readers.
+        handles.close();
     }
 
     private final class Reader implements RecordReader {
@@ -129,6 +214,7 @@ public final class SqliteContainer implements Container {
 
         @Override
         public ByteBuffer read(int i) {
+            handles.ensureOpen();
             java.util.Objects.checkIndex(i, classIds.length);
             try {
                 byte[] bytes;
@@ -166,6 +252,7 @@ public final class SqliteContainer implements Container {
 
         @Override
         public String key(int i) {
+            handles.ensureOpen();
             java.util.Objects.checkIndex(i, classIds.length);
             try {
                 key.setLong(1, i + 1L);
@@ -190,12 +277,20 @@ public final class SqliteContainer implements Container {
             return new CorruptContainerException(path + ": record " + i + " (" + name + "): " + what);
         }
 
+        private boolean closed;
+
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 connection.close();
             } catch (SQLException e) {
                 // Nothing was written; a failed close loses nothing.
+            } finally {
+                handles.releaseReader();
             }
         }
     }

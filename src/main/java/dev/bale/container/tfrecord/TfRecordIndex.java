@@ -1,12 +1,11 @@
 package dev.bale.container.tfrecord;
 
 import dev.bale.container.CorruptContainerException;
-import java.io.BufferedReader;
+import dev.bale.container.MetaFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -61,18 +60,19 @@ final class TfRecordIndex {
      * follow one another and end where {@code file} ends: an index that is stale, or was cut short
      * by an interrupted write, is refused rather than trusted.
      */
-    static TfRecordIndex read(Path idx, Path file) throws IOException {
+    static TfRecordIndex read(byte[] bytes, Path idx, Path file) throws IOException {
         TfRecordIndex index = new TfRecordIndex(1024);
-        try (BufferedReader in = Files.newBufferedReader(idx, StandardCharsets.UTF_8)) {
+        String text = MetaFiles.utf8(bytes, idx);
+        {
             int lineNo = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
+            for (String line : text.split("\n")) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] parts = line.trim().split("\\s+");
+                String[] parts = line.trim().split("[ \t]+");
                 try {
-                    if (parts.length != 2) {
+                    if (parts.length != 2 || !parts[0].matches("[0-9]{1,18}") || !parts[1].matches("[0-9]{1,18}")) {
                         throw new NumberFormatException("expected 'offset size'");
                     }
                     long offset = Long.parseLong(parts[0]);
@@ -83,7 +83,9 @@ final class TfRecordIndex {
                     }
                     index.add(offset, Long.parseLong(parts[1]), idx + " line " + lineNo);
                 } catch (NumberFormatException e) {
-                    throw new CorruptContainerException(idx + " line " + lineNo + ": not an 'offset size' pair: '" + line + "'");
+                    throw new CorruptContainerException(idx + " line " + lineNo + " (record " + index.count
+                            + "): not `offset size`: '"
+                            + MetaFiles.escape(line) + "'");
                 }
             }
         }
