@@ -1,5 +1,6 @@
 package dev.bale.container.sqlite;
 
+import dev.bale.container.Check;
 import dev.bale.container.Checksums;
 import dev.bale.container.ClassIds;
 import dev.bale.container.Container;
@@ -36,6 +37,7 @@ public final class SqliteContainer implements Container {
     private final int[] classIds;
     private final Sealed sealed;
     private final Handles handles;
+    private volatile List<String> keys;
 
     private SqliteContainer(Path path, String url, Sealed sealed, int[] classIds) {
         this.path = path;
@@ -143,34 +145,70 @@ public final class SqliteContainer implements Container {
     @Override
     public List<String> verifyMetadata() {
         List<String> problems = new ArrayList<>();
+        try {
+            Rows rows = scanImages();
+            for (int i = 0; i < rows.labels().size(); i++) {
+                String expected = Manifest.className(manifest.classes(), classIds[i]);
+                if (!expected.equals(rows.labels().get(i))) {
+                    problems.add(path + ": images row " + (i + 1) + ": img_label '"
+                            + MetaFiles.escape(String.valueOf(rows.labels().get(i))) + "' but class id " + classIds[i]
+                            + " is '" + MetaFiles.escape(expected) + "'");
+                }
+            }
+            sealed.verify(SqliteSchema.KEYS_PART, rows.digest(), path + ": table images (img_path, img_label)");
+        } catch (CorruptContainerException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
+    }
+
+    private record Rows(List<String> keys, List<String> labels, Check digest) {
+    }
+
+    /** img_path and img_label of every row, in rowid order, which must run 1..count. */
+    private Rows scanImages() {
+        List<String> keys = new ArrayList<>(classIds.length);
+        List<String> labels = new ArrayList<>(classIds.length);
+        RowDigest digest = new RowDigest();
         try (Connection connection = DriverManager.getConnection(url);
              PreparedStatement rows = connection.prepareStatement("SELECT rowid, img_path, img_label FROM images ORDER BY rowid");
              ResultSet rs = rows.executeQuery()) {
-            RowDigest digest = new RowDigest();
-            int n = 0;
             while (rs.next()) {
                 long rowid = rs.getLong(1);
-                String label = rs.getString(3);
-                if (n < classIds.length && rowid == n + 1L) {
-                    String expected = Manifest.className(manifest.classes(), classIds[n]);
-                    if (!expected.equals(label)) {
-                        problems.add(path + ": images row " + rowid + ": img_label '" + MetaFiles.escape(String.valueOf(label))
-                                + "' but class id " + classIds[n] + " is '" + MetaFiles.escape(expected) + "'");
-                    }
+                if (rowid != keys.size() + 1L || keys.size() == classIds.length) {
+                    throw new CorruptContainerException(path + ": table images: row " + rowid + " is out of sequence (expected "
+                            + (keys.size() + 1) + " of " + classIds.length + ")");
                 }
-                digest.add(rowid, rs.getString(2), label);
-                n++;
+                String key = rs.getString(2);
+                String label = rs.getString(3);
+                digest.add(rowid, key, label);
+                keys.add(key);
+                labels.add(label);
             }
-            if (n != classIds.length) {
-                problems.add(path + ": table images has " + n + " rows for " + classIds.length + " records");
-            }
-            sealed.verify(SqliteSchema.KEYS_PART, digest.check(), path + ": table images (img_path, img_label)");
-        } catch (CorruptContainerException e) {
-            problems.add(e.getMessage());
         } catch (SQLException e) {
-            problems.add(path + ": table images cannot be read: " + e.getMessage());
+            throw new CorruptContainerException(path + ": table images cannot be read: " + e.getMessage(), e);
         }
-        return problems;
+        if (keys.size() != classIds.length) {
+            throw new CorruptContainerException(path + ": table images has " + keys.size() + " rows for "
+                    + classIds.length + " records");
+        }
+        return new Rows(keys, labels, digest.check());
+    }
+
+    /** Every record's key, read and checked once, on first use. */
+    private List<String> keys() {
+        List<String> all = keys;
+        if (all == null) {
+            synchronized (this) {
+                if (keys == null) {
+                    Rows rows = scanImages();
+                    sealed.verify(SqliteSchema.KEYS_PART, rows.digest(), path + ": table images (img_path, img_label)");
+                    keys = rows.keys();
+                }
+                all = keys;
+            }
+        }
+        return all;
     }
 
     @Override
@@ -202,14 +240,12 @@ public final class SqliteContainer implements Container {
         private final Connection connection;
         private final PreparedStatement data;
         private final PreparedStatement crc;
-        private final PreparedStatement key;
         private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
 
         Reader(Connection connection) throws SQLException {
             this.connection = connection;
             this.data = connection.prepareStatement("SELECT img_data FROM images WHERE rowid = ?");
             this.crc = connection.prepareStatement("SELECT crc32c FROM bale_records WHERE id = ?");
-            this.key = connection.prepareStatement("SELECT img_path FROM images WHERE rowid = ?");
         }
 
         @Override
@@ -254,17 +290,11 @@ public final class SqliteContainer implements Container {
         public String key(int i) {
             handles.ensureOpen();
             java.util.Objects.checkIndex(i, classIds.length);
-            try {
-                key.setLong(1, i + 1L);
-                try (ResultSet rs = key.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new CorruptContainerException(path + ": record " + i + ": no row with rowid " + (i + 1));
-                    }
-                    return rs.getString(1);
-                }
-            } catch (SQLException e) {
-                throw new CorruptContainerException(path + ": record " + i + ": " + e.getMessage(), e);
+            String key = keys().get(i);
+            if (key == null) {
+                throw new CorruptContainerException(path + ": record " + i + ": img_path is NULL");
             }
+            return key;
         }
 
         private CorruptContainerException corrupt(int i, String what) {
