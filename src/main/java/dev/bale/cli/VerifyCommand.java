@@ -41,6 +41,10 @@ final class VerifyCommand implements Callable<Integer> {
         Source source = against == null ? null : list != null ? Source.list(list, against) : Source.folder(against);
         List<Problem> problems;
         int size;
+        dev.bale.pack.Reclaim.Result reclaimed = dev.bale.pack.Reclaim.reclaim(sniffOrGuess(path), path);
+        if (!reclaimed.isEmpty()) {
+            System.err.println("verify: " + reclaimed);
+        }
         boolean checksummed;
         try (Container container = Containers.open(path, true); Progress progress = new Progress("verify")) {
             size = container.size();
@@ -59,5 +63,20 @@ final class VerifyCommand implements Callable<Integer> {
                 source != null ? ", compared with " + against : "", decode ? ", decoded" : "",
                 problems.size(), problems.size() == 1 ? "" : "s");
         return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** The layout on disk, or for a path an interrupted replacement left empty, the one its name suggests. */
+    private static dev.bale.container.Layout sniffOrGuess(Path path) {
+        try {
+            return dev.bale.container.Containers.sniff(path);
+        } catch (java.io.IOException | RuntimeException e) {
+            String name = path.getFileName().toString();
+            for (dev.bale.container.Layout layout : dev.bale.container.Layout.values()) {
+                if (name.endsWith("." + layout.id())) {
+                    return layout;
+                }
+            }
+            return dev.bale.container.Layout.BIN;
+        }
     }
 }

@@ -37,6 +37,11 @@ public final class Packer {
 
     public static PackResult pack(PackInput input, Path output, PackOptions options, PackListener listener)
             throws IOException {
+        // First: a replacement a dead pack left half-done is rolled back before OUT is judged.
+        Reclaim.Result reclaimed = Reclaim.reclaim(options.layout(), output);
+        if (!reclaimed.isEmpty()) {
+            listener.reclaimed(reclaimed);
+        }
         StagedOutput.checkWritable(options.layout(), output, options.force());
         long started = System.nanoTime();
         List<BadRecordException> skipped = new ArrayList<>();
@@ -70,6 +75,7 @@ public final class Packer {
                 }
                 writer.finish();
             }
+            StagedOutput.reached("finished");
             staged.commit();
             Path report = writeReport(output, skipped);
             listener.finished();

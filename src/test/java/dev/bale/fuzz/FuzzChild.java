@@ -43,6 +43,8 @@ public final class FuzzChild {
 
     private final List<Image> images = Fixtures.images(RECORDS, SEED);
     private final int[] classIds = Fixtures.classIds(images);
+    /** Whether the current case ended (in some step) as a clear error rather than correct data. */
+    private boolean erred;
 
     /** Thrown to end a case as WRONG. */
     private static final class Wrong extends RuntimeException {
@@ -68,6 +70,7 @@ public final class FuzzChild {
     /** {outcome, detail}. */
     String[] run(Layout layout, Path path) {
         StringBuilder detail = new StringBuilder();
+        erred = false;
         try {
             try {
                 judged(layout, path, detail);
@@ -75,7 +78,7 @@ public final class FuzzChild {
                 // Raised outside the per-step checks (a TFRecord's labels are read on first use).
                 clear(e, path, "container", detail);
             }
-            return new String[] {Outcome.CLEAN.name(), detail.toString()};
+            return new String[] {Outcome.CLEAN.name(), (erred ? "error: " : "data: ") + detail};
         } catch (Wrong e) {
             return new String[] {Outcome.WRONG.name(), e.getMessage() + " | " + detail};
         } catch (Throwable t) {
@@ -185,7 +188,8 @@ public final class FuzzChild {
     }
 
     /** An error is acceptable when it names the container (or one of its files) or a record. */
-    private static void clear(Exception e, Path path, String step, StringBuilder detail) {
+    private void clear(Exception e, Path path, String step, StringBuilder detail) {
+        erred = true;
         String message = String.valueOf(e.getMessage());
         if (!message.contains(path.getFileName().toString()) && !RECORD.matcher(message).find()) {
             throw new IllegalStateException(step + ": unclear error: " + e);
