@@ -40,7 +40,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
             return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "already exists");
         }
         if (e instanceof NoSuchFileException f) {
-            return f.getFile() + ": no such file or folder";
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "no such file or folder");
         }
         if (e instanceof AccessDeniedException f) {
             return f.getFile() + ": permission denied";

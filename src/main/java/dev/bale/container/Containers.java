@@ -74,7 +74,7 @@ public final class Containers {
                     + BinContainer.MANIFEST + ") nor an LMDB environment (no data.mdb)");
         }
         if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "no such container");
+            throw new NoSuchFileException(path.toString(), null, "no such container" + interruptedReplacement(path));
         }
         byte[] head = new byte[SQLITE_MAGIC.length];
         int n;
@@ -85,6 +85,22 @@ public final class Containers {
             return Layout.SQLITE;
         }
         return Layout.TFRECORD;
+    }
+
+    /** A hint when a --force pack died after moving the previous container aside (see pack.Reclaim). */
+    private static String interruptedReplacement(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return "";
+        }
+        String prefix = "." + absolute.getFileName() + ".replaced-";
+        try (Stream<Path> list = Files.list(parent)) {
+            return list.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
+                    .map(p -> " (a pack replacing it was interrupted and left the previous container at " + p
+                            + "; `bale verify " + path + "` puts it back)")
+                    .orElse("");
+        }
     }
 
     /** Total size of the files (recursively) that make up a container of the given layout. */

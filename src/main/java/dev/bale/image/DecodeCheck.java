@@ -20,7 +20,7 @@ public final class DecodeCheck {
         if (!data.hasRemaining()) {
             return "empty";
         }
-        String tooLarge = ImageHeader.probe(data).map(ImageLimits::problem).orElse(null);
+        String tooLarge = DeclaredSize.of(data).map(ImageLimits::problem).orElse(null);
         if (tooLarge != null) {
             return tooLarge;
         }

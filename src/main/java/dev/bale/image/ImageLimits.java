@@ -1,8 +1,8 @@
 package dev.bale.image;
 
 /**
- * The largest image Bale decodes, checked against the size an image's header declares before any
- * decoder allocates for it: a tiny damaged or hostile file can claim gigapixels. Default 16384 x
+ * The largest image Bale decodes, checked against the size an image's header declares
+ * ({@link DeclaredSize}: JPEG, PNG, BMP, GIF, WebP) before any decoder allocates for it: a tiny damaged or hostile file can claim gigapixels. Default 16384 x
  * 16384 pixels (at most 4 channels); set {@code -Dbale.maxImagePixels=N} to change it.
  */
 public final class ImageLimits {

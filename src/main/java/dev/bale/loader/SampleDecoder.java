@@ -1,5 +1,6 @@
 package dev.bale.loader;
 
+import dev.bale.image.DeclaredSize;
 import dev.bale.image.ImageHeader;
 import dev.bale.image.ImageLimits;
 import dev.bale.nativ.BaleNative;
@@ -54,13 +55,12 @@ public final class SampleDecoder implements AutoCloseable {
      */
     public void decode(ByteBuffer encoded, int epoch, int index, ByteBuffer target, long offset) {
         // The size a header declares is capped before native code allocates for it.
-        java.util.Optional<ImageHeader> probed = ImageHeader.probe(encoded);
-        String tooLarge = probed.map(ImageLimits::problem).orElse(null);
+        String tooLarge = DeclaredSize.of(encoded).map(ImageLimits::problem).orElse(null);
         if (tooLarge != null) {
             throw new BadImageException(tooLarge);
         }
         if (transform.mode() != Transform.Mode.NONE) {
-            ImageHeader header = probed.orElseThrow(
+            ImageHeader header = ImageHeader.probe(encoded).orElseThrow(
                     () -> new BadImageException("not a JPEG or PNG whose header can be read"));
             boolean jpeg = encoded.remaining() > 1 && (encoded.get(encoded.position()) & 0xFF) == 0xFF;
             planner.plan(header.width(), header.height(), jpeg, epoch, index, plan);

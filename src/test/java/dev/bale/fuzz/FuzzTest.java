@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A seeded fuzzer over every file of a small container of each layout: one file damaged per case
  * ({@link Harm}), then open, verify, convert and load run in a child JVM ({@link FuzzChild}), many
  * cases per child, a new child after a crash or a hang. Every case must end {@link Outcome#CLEAN}.
- * {@code -Dbale.fuzz.cases=N} (default 400; {@code mvn -Pfuzz verify}: 10,000) and
+ * {@code -Dbale.fuzz.cases=N} (default 300; {@code mvn -Pfuzz verify}: 10,000) and
  * {@code -Dbale.fuzz.seed=S}; the table of outcomes per layout and file goes to
  * {@code target/fuzz-report.md}.
  */
@@ -47,7 +47,7 @@ class FuzzTest {
 
     @Test
     void everyDamagedCaseEndsAsAClearErrorOrCorrectData() throws Exception {
-        int cases = Integer.getInteger("bale.fuzz.cases", 400);
+        int cases = Integer.getInteger("bale.fuzz.cases", 300);
         long seed = Long.getLong("bale.fuzz.seed", 20261130L);
         Map<Layout, Path> pristine = new EnumMap<>(Layout.class);
         Map<Layout, List<String>> files = new EnumMap<>(Layout.class);

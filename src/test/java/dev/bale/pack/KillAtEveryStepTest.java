@@ -47,8 +47,9 @@ class KillAtEveryStepTest {
         for (int i = 1; i <= files; i++) {
             points.add("placed-" + i);
         }
-        points.add("committed");
         if (force) {
+            // Without --force these two are the state after the last placed-N: nothing to clean.
+            points.add("committed");
             points.add("cleaned");
         }
         return points;
@@ -69,7 +70,7 @@ class KillAtEveryStepTest {
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(java, "-XX:TieredStopAtLevel=1", "-Dbale.test.haltAt=" + haltAt, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        command.addAll(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dbale.test.haltAt=" + haltAt, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 HaltingPack.class.getName(), layout.id(), src.toString(), out.toString(), Boolean.toString(force)));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -102,6 +103,11 @@ class KillAtEveryStepTest {
                 // Right after the kill: old, new, or (mid-replacement) nothing under the final name.
                 String now = contents(layout, out, oldReference, reference);
                 assertTrue(now.equals("old") || now.equals("new") || now.equals("absent"), state + ": " + now);
+                if (now.equals("absent") && force) {
+                    java.nio.file.NoSuchFileException gone = org.junit.jupiter.api.Assertions.assertThrows(
+                            java.nio.file.NoSuchFileException.class, () -> Containers.open(out));
+                    assertTrue(gone.getReason().contains("`bale verify " + out + "` puts it back"), gone.getReason());
+                }
                 // The next pack (or verify) reclaims: then old or new, complete, and nothing else.
                 Reclaim.reclaim(layout, out);
                 String after = contents(layout, out, oldReference, reference);
