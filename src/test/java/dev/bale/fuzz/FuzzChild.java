@@ -62,18 +62,24 @@ public final class FuzzChild {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             String[] parts = line.split("\t");
-            String[] result = child.run(Layout.parse(parts[1]), Path.of(parts[2]));
+            String[] result = child.run(Layout.parse(parts[1]), Path.of(parts[2]), Boolean.parseBoolean(parts[3]));
             out.println("FUZZ\t" + parts[0] + "\t" + result[0] + "\t" + result[1].replaceAll("[\t\r\n]", " "));
         }
     }
 
-    /** {outcome, detail}. */
-    String[] run(Layout layout, Path path) {
+    /**
+     * {outcome, detail}. {@code mustNotice}: the damaged file is one whose every byte is covered by
+     * a checksum, and the damage changed it: some step must report it.
+     */
+    String[] run(Layout layout, Path path, boolean mustNotice) {
         StringBuilder detail = new StringBuilder();
         erred = false;
         try {
             try {
                 judged(layout, path, detail);
+                if (mustNotice && !erred) {
+                    throw new Wrong("a checksummed file was changed, and nothing noticed");
+                }
             } catch (CorruptContainerException | IOException | LoaderException | BadRecordException e) {
                 // Raised outside the per-step checks (a TFRecord's labels are read on first use).
                 clear(e, path, "container", detail);
@@ -101,6 +107,13 @@ public final class FuzzChild {
                 throw new Wrong("verify found nothing, yet records failed to read");
             }
             detail.append("verify: ").append(problems.size()).append(" problems; ");
+            for (Problem problem : problems) {
+                erred = true;
+                String text = problem.toString();
+                if (!text.contains(path.getFileName().toString()) && !RECORD.matcher(text).find()) {
+                    throw new IllegalStateException("verify: unclear problem: " + text);
+                }
+            }
             convert(container, path, detail);
             load(container, path, detail);
         }

@@ -240,6 +240,16 @@ public final class TfRecordContainer implements Container {
         return sealed != null && sealed.checksummed();
     }
 
+    /** The {@code .idx} (checked at open when present): Bale wrote one, and other readers need it. */
+    @Override
+    public List<String> verifyMetadata() {
+        if (sealed != null && sealed.check(INDEX_PART) != null && !Files.exists(indexPath(path))) {
+            return List.of(indexPath(path) + ": missing (Bale found the records by scanning " + path.getFileName()
+                    + ", but DALI and other readers need the index)");
+        }
+        return List.of();
+    }
+
     @Override
     public RecordReader newReader() {
         handles.acquire();
