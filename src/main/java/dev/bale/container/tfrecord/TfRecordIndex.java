@@ -63,30 +63,28 @@ final class TfRecordIndex {
     static TfRecordIndex read(byte[] bytes, Path idx, Path file) throws IOException {
         TfRecordIndex index = new TfRecordIndex(1024);
         String text = MetaFiles.utf8(bytes, idx);
-        {
-            int lineNo = 0;
-            for (String line : text.split("\n")) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
+        int lineNo = 0;
+        for (String line : text.split("\n")) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] parts = line.trim().split("[ \t]+");
+            try {
+                if (parts.length != 2 || !parts[0].matches("[0-9]{1,18}") || !parts[1].matches("[0-9]{1,18}")) {
+                    throw new NumberFormatException("expected 'offset size'");
                 }
-                String[] parts = line.trim().split("[ \t]+");
-                try {
-                    if (parts.length != 2 || !parts[0].matches("[0-9]{1,18}") || !parts[1].matches("[0-9]{1,18}")) {
-                        throw new NumberFormatException("expected 'offset size'");
-                    }
-                    long offset = Long.parseLong(parts[0]);
-                    long expected = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];
-                    if (offset != expected) {
-                        throw new CorruptContainerException(idx + " line " + lineNo + ": record " + index.count
-                                + " starts at " + offset + ", but the previous one ends at " + expected);
-                    }
-                    index.add(offset, Long.parseLong(parts[1]), idx + " line " + lineNo);
-                } catch (NumberFormatException e) {
-                    throw new CorruptContainerException(idx + " line " + lineNo + " (record " + index.count
-                            + "): not `offset size`: '"
-                            + MetaFiles.escape(line) + "'");
+                long offset = Long.parseLong(parts[0]);
+                long expected = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];
+                if (offset != expected) {
+                    throw new CorruptContainerException(idx + " line " + lineNo + ": record " + index.count
+                            + " starts at " + offset + ", but the previous one ends at " + expected);
                 }
+                index.add(offset, Long.parseLong(parts[1]), idx + " line " + lineNo);
+            } catch (NumberFormatException e) {
+                throw new CorruptContainerException(idx + " line " + lineNo + " (record " + index.count
+                        + "): not `offset size`: '"
+                        + MetaFiles.escape(line) + "'");
             }
         }
         long end = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];
