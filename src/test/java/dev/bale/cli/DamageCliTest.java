@@ -117,4 +117,15 @@ class DamageCliTest {
             assertEquals(Fixtures.CLASSES, container.manifest().classes());
         }
     }
+
+    @Test
+    void verifyRemovesDeadStagingFilesAndSaysHowMuchItFreed() throws IOException {
+        Path path = Fixtures.write(Layout.BIN, dir, images);
+        Path dead = dir.resolve("." + path.getFileName() + ".partial-0123abcd");
+        Files.createDirectories(dead);
+        Files.write(dead.resolve("data.bin"), new byte[12_345]);
+        assertEquals(0, bale("verify", path.toString()), err());
+        assertTrue(err().contains("removed 1 dead staging entry of interrupted packs, freed 12,345 bytes"), err());
+        assertFalse(Files.exists(dead));
+    }
 }
