@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
@@ -233,6 +235,44 @@ int64_t first_int64(RecordView feature, const char* name) {
     throw Malformed(std::string("feature '") + name + "' holds no int64 value");
 }
 
+// A whole small file (a manifest, an index), or a ReaderError "FILE: missing".
+std::string read_whole(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ReaderError(file + (exists(file) ? ": cannot open: " + describe_errno() : ": missing"));
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The length and CRC-32C a Bale manifest recorded for one part, from its "integrity" member
+// (dev.bale.container.Seal): {"parts": {"index.bin": {"bytes": N, "crc32c": "hex8"}, ...}}. False
+// when the manifest has no such member (written before Bale recorded them). Only the part's own
+// entry is read: checking the manifest's checksum of itself is left to Java (it hashes the parsed
+// JSON), so a damaged manifest can pass here, but not a damaged index.
+bool recorded_check(const std::string& manifest, const std::string& part, const std::string& where,
+                    uint64_t& bytes, uint32_t& crc) {
+    const size_t integrity = manifest.find("\"integrity\"");
+    if (integrity == std::string::npos) return false;
+    const size_t at = manifest.find("\"" + part + "\"", integrity);
+    const size_t end = at == std::string::npos ? at : manifest.find('}', at);
+    const size_t b = at == std::string::npos ? at : manifest.find("\"bytes\"", at);
+    const size_t c = at == std::string::npos ? at : manifest.find("\"crc32c\"", at);
+    if (end == std::string::npos || b == std::string::npos || c == std::string::npos || b > end || c > end) {
+        throw ReaderError(where + ": the manifest records no checksum for " + part);
+    }
+    const char* p = manifest.c_str() + manifest.find(':', b) + 1;
+    const char* q = manifest.c_str() + manifest.find('"', manifest.find(':', c)) + 1;
+    char* stop = nullptr;
+    const unsigned long long value = std::strtoull(q, &stop, 16);
+    if (!read_u64(p, bytes) || stop != q + 8 || *stop != '"' || value > UINT32_MAX) {
+        throw ReaderError(where + ": the manifest's checksum for " + part + " is malformed");
+    }
+    crc = static_cast<uint32_t>(value);
+    return true;
+}
+
+// Refuses file contents that differ from what the manifest recorded for them.
+void verify_part(const std::string& manifest, const std::string& part, const std::string& manifest_file,
+                 const std::string& file, const uint8_t* data, size_t size);
+
 }  // namespace
 
 uint32_t crc32c(const void* data, size_t len, uint32_t crc) {
@@ -243,6 +283,24 @@ uint32_t crc32c(const void* data, size_t len, uint32_t crc) {
 #endif
     return ~crc32c_portable(~crc, p, len);
 }
+
+namespace {
+
+void verify_part(const std::string& manifest, const std::string& part, const std::string& manifest_file,
+                 const std::string& file, const uint8_t* data, size_t size) {
+    uint64_t bytes;
+    uint32_t crc;
+    if (!recorded_check(manifest, part, manifest_file, bytes, crc)) {
+        throw ReaderError(manifest_file + ": metadata unchecksummed (written before Bale checksummed its metadata): "
+                          "rewrite it with `bale convert IN OUT --format F --trust-unchecksummed`");
+    }
+    if (bytes != size) {
+        throw ReaderError(file + ": is " + std::to_string(size) + " bytes, the manifest recorded " + std::to_string(bytes));
+    }
+    if (crc32c(data, size) != crc) throw ReaderError(file + ": checksum mismatch");
+}
+
+}  // namespace
 
 ReaderError::ReaderError(const std::string& message) : std::runtime_error(message) {}
 
@@ -328,11 +386,20 @@ void Reader::open_bin() {
                           " each): truncated or corrupt");
     }
     count_ = static_cast<size_t>(count);
+    // Every class id and offset above is vouched for by the manifest's checksum of index.bin.
+    verify_part(read_whole(path_ + "/manifest.json"), "index.bin", path_ + "/manifest.json", file, index.data(),
+                index.size());
 }
 
 void Reader::open_tfrecord() {
     const uint64_t file_size = data_.size();
     const std::string idx = path_ + ".idx";
+    const std::string manifest_file = path_ + ".bale.json";
+    if (exists(idx) && exists(manifest_file)) {
+        const std::string text = read_whole(idx);
+        verify_part(read_whole(manifest_file), "idx", manifest_file, idx, reinterpret_cast<const uint8_t*>(text.data()),
+                    text.size());
+    }
     if (exists(idx)) {
         // A DALI-style index. The records it lists must follow one another and end where the file
         // ends: a stale index, or one cut short by an interrupted write, is refused, not trusted.

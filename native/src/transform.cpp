@@ -11,6 +11,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <exception>
 
 namespace bale {
@@ -262,7 +263,12 @@ int run(const uint8_t* src, size_t len, const RawShape* raw, const TransformPara
         write_output(img, p, static_cast<uint8_t*>(dst), s);
         stage_nanos[1] = now_nanos() - decoded_at;
         return STATUS_OK;
-    } catch (const std::exception& e) {  // cv::Exception, or std::bad_alloc from an allocation
+    } catch (const cv::Exception& e) {
+        if (e.code == cv::Error::StsNoMem) return fail(err, err_len, STATUS_OUT_OF_MEMORY, "out of memory: %s", e.what());
+        return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
+    } catch (const std::bad_alloc& e) {
+        return fail(err, err_len, STATUS_OUT_OF_MEMORY, "out of memory: %s", e.what());
+    } catch (const std::exception& e) {
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
     } catch (...) {  // nothing may unwind into the caller (a JNI frame, for one)
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: unknown exception");

@@ -27,6 +27,7 @@ enum Status : int {
     STATUS_UNDECODABLE = 2,   // the bytes are not an image OpenCV can decode
     STATUS_BAD_GEOMETRY = 3,  // the crop falls outside the decoded image, or expect_w/h do not match
     STATUS_OPENCV_ERROR = 4,  // OpenCV threw; the message is OpenCV's
+    STATUS_OUT_OF_MEMORY = 5, // an allocation failed (std::bad_alloc, cv::Error::StsNoMem): a fault, not bad data
 };
 
 // What to do with one sample. Plain primitives only, so that JavaCPP maps it field by field.

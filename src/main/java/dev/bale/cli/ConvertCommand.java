@@ -52,6 +52,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--shard-size", paramLabel = "SIZE", description = "Write a sharded dataset of shards of at most SIZE of record data.")
     String shardSize;
 
+    @Option(names = "--trust-unchecksummed", description = "Read IN even though its metadata carries no checksums "
+            + "(written by an older Bale): OUT gets checksums over what IN holds now. Run `bale verify IN` first.")
+    boolean trustUnchecksummed;
+
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.parse(format);
@@ -62,7 +66,7 @@ final class ConvertCommand implements Callable<Integer> {
         };
         PackResult result;
         long sourceOnDisk;
-        try (Container container = open.open(in);
+        try (Container container = open.open(in, trustUnchecksummed);
              ContainerInput input = new ContainerInput(container, keepRaw);
              Progress progress = new Progress("convert to " + layout.id())) {
             sourceOnDisk = container.bytesOnDisk();

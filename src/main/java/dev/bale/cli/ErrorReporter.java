@@ -1,6 +1,8 @@
 package dev.bale.cli;
 
 import dev.bale.container.CorruptContainerException;
+import dev.bale.loader.BadData;
+import dev.bale.loader.LoaderException;
 import dev.bale.pack.BadRecordException;
 import dev.bale.source.BadSourceException;
 import java.io.IOException;
@@ -28,7 +30,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
     static boolean isExpected(Throwable e) {
         return e instanceof IOException || e instanceof BadSourceException || e instanceof BadRecordException
-                || e instanceof CorruptContainerException || e instanceof IllegalArgumentException;
+                || e instanceof CorruptContainerException || e instanceof IllegalArgumentException
+                || (e instanceof LoaderException && e.getCause() != null && BadData.isBadData(e.getCause()))
+                || (e instanceof LoaderException && e.getCause() == null);
     }
 
     static String describe(Throwable e) {
@@ -36,7 +40,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
             return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "already exists");
         }
         if (e instanceof NoSuchFileException f) {
-            return f.getFile() + ": no such file or folder";
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "no such file or folder");
         }
         if (e instanceof AccessDeniedException f) {
             return f.getFile() + ": permission denied";

@@ -26,12 +26,16 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Container container = open.open(path)) {
+        try (Container container = open.open(path, true)) {
             if (container instanceof ShardedContainer dataset) {
                 dataset.openAll(); // a remote dataset's class counts need every shard (fetched into the cache)
             }
             Inspection inspection = Inspection.of(container);
             System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
+            if (!json) {
+                System.out.printf("%-13s %s%n", "metadata", container.metadataChecksummed()
+                        ? "checksummed (CRC-32C, recorded at pack time)" : "unchecksummed");
+            }
         }
         return 0;
     }

@@ -34,6 +34,11 @@ final class OpenFlags {
     }
 
     Container open(Path path) throws IOException {
-        return Containers.open(path, options());
+        return open(path, false);
+    }
+
+    /** With {@code acceptUnchecksummed}, also a Bale container whose metadata has no checksums. */
+    Container open(Path path, boolean acceptUnchecksummed) throws IOException {
+        return Containers.open(path, options(), acceptUnchecksummed);
     }
 }

@@ -40,6 +40,11 @@ final class Progress implements PackListener, AutoCloseable {
         }
     }
 
+    @Override
+    public void reclaimed(dev.bale.pack.Reclaim.Result result) {
+        System.err.println(task + ": " + result);
+    }
+
     /** For work that counts records only. */
     void step(int done) {
         progressed(done, 0);

@@ -66,8 +66,14 @@ final class VerifyCommand implements Callable<Integer> {
                 : list != null ? Source.list(list, against) : Source.folder(against);
         List<Problem> problems;
         int size;
-        try (Container container = open.open(path); Progress progress = new Progress("verify")) {
+        dev.bale.pack.Reclaim.Result reclaimed = dev.bale.pack.Reclaim.reclaim(sniffOrGuess(path), path);
+        if (!reclaimed.isEmpty()) {
+            System.err.println("verify: " + reclaimed);
+        }
+        boolean checksummed;
+        try (Container container = open.open(path, true); Progress progress = new Progress("verify")) {
             size = container.size();
+            checksummed = container.metadataChecksummed();
             progress.started(size);
             problems = new java.util.ArrayList<>(Verifier.verify(container, source, decode, threads, progress::step));
             if (againstDataset) {
@@ -81,9 +87,28 @@ final class VerifyCommand implements Callable<Integer> {
         for (Problem problem : problems) {
             System.out.println("BAD " + problem);
         }
+        if (!checksummed) {
+            System.out.println("NOTE metadata unchecksummed: nothing recorded at pack time vouches for this container's "
+                    + "indexes and labels (written by an older Bale, or not by Bale)");
+        }
         System.out.printf("%s: %,d records checked%s%s, %d problem%s%n", path, size,
                 source != null ? ", compared with " + against : "", decode ? ", decoded" : "",
                 problems.size(), problems.size() == 1 ? "" : "s");
         return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** The layout on disk, or for a path an interrupted replacement left empty, the one its name suggests. */
+    private static dev.bale.container.Layout sniffOrGuess(Path path) {
+        try {
+            return dev.bale.container.Containers.sniff(path);
+        } catch (java.io.IOException | RuntimeException e) {
+            String name = path.getFileName().toString();
+            for (dev.bale.container.Layout layout : dev.bale.container.Layout.values()) {
+                if (name.endsWith("." + layout.id())) {
+                    return layout;
+                }
+            }
+            return dev.bale.container.Layout.BIN;
+        }
     }
 }

@@ -47,10 +47,24 @@ public final class Containers {
     /**
      * Opens a container of any layout, a sharded dataset (its folder, its dataset.json, or a URL:
      * anything a {@link ContainerOpener} knows), or a dataset another tool wrote (see
-     * {@link #open(Path, OpenOptions)}).
+     * {@link #open(Path, OpenOptions, boolean)}). A Bale container written before Bale checksummed
+     * its metadata is refused ({@link UnchecksummedContainerException}): nothing vouches for its labels.
      */
     public static Container open(Path path) throws IOException {
-        return open(path, OpenOptions.none());
+        return open(path, OpenOptions.none(), false);
+    }
+
+    /**
+     * As {@link #open(Path)}; with {@code acceptUnchecksummed}, also a Bale container whose metadata
+     * has no checksums (for inspect, verify, and a deliberate convert that rewrites it with them).
+     */
+    public static Container open(Path path, boolean acceptUnchecksummed) throws IOException {
+        return open(path, OpenOptions.none(), acceptUnchecksummed);
+    }
+
+    /** As {@link #open(Path, OpenOptions, boolean)}, refusing Bale containers with unchecksummed metadata. */
+    public static Container open(Path path, OpenOptions options) throws IOException {
+        return open(path, options, false);
     }
 
     /**
@@ -58,12 +72,13 @@ public final class Containers {
      * tool wrote (plain bin + text index, plain SQLite, pickled/encoded/Caffe LMDB, WebDataset tars),
      * read-only and in place. {@code options} name what sniffing cannot find (an index file, a
      * table...) or the kind itself. When nothing fits, the error lists every kind tried and why.
+     * {@code acceptUnchecksummed} as in {@link #open(Path, boolean)}.
      */
-    public static Container open(Path path, OpenOptions options) throws IOException {
+    public static Container open(Path path, OpenOptions options, boolean acceptUnchecksummed) throws IOException {
         if (options.kind() != null) {
             for (Layout layout : Layout.values()) {
                 if (layout.id().equalsIgnoreCase(options.kind().trim())) {
-                    return open(layout, path);
+                    return open(layout, path, acceptUnchecksummed);
                 }
             }
             return ForeignContainers.open(path, options, List.of());
@@ -79,15 +94,15 @@ public final class Containers {
         }
         List<String> tried = new ArrayList<>();
         Layout layout = sniffBale(path, tried);
-        return layout != null ? open(layout, path) : ForeignContainers.open(path, options, tried);
+        return layout != null ? open(layout, path, acceptUnchecksummed) : ForeignContainers.open(path, options, tried);
     }
 
-    private static Container open(Layout layout, Path path) throws IOException {
+    private static Container open(Layout layout, Path path, boolean acceptUnchecksummed) throws IOException {
         return switch (layout) {
-            case BIN -> BinContainer.open(path);
-            case LMDB -> LmdbContainer.open(path);
-            case SQLITE -> SqliteContainer.open(path);
-            case TFRECORD -> TfRecordContainer.open(path);
+            case BIN -> BinContainer.open(path, acceptUnchecksummed);
+            case LMDB -> LmdbContainer.open(path, acceptUnchecksummed);
+            case SQLITE -> SqliteContainer.open(path, acceptUnchecksummed);
+            case TFRECORD -> TfRecordContainer.open(path, acceptUnchecksummed);
         };
     }
 
@@ -156,7 +171,7 @@ public final class Containers {
                     + BinContainer.MANIFEST + ") nor an LMDB environment (no data.mdb)");
         }
         if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "no such container");
+            throw new NoSuchFileException(path.toString(), null, "no such container" + interruptedReplacement(path));
         }
         byte[] head = new byte[SQLITE_MAGIC.length];
         int n;
@@ -167,6 +182,22 @@ public final class Containers {
             return Layout.SQLITE;
         }
         return Layout.TFRECORD;
+    }
+
+    /** A hint when a --force pack died after moving the previous container aside (see pack.Reclaim). */
+    private static String interruptedReplacement(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return "";
+        }
+        String prefix = "." + absolute.getFileName() + ".replaced-";
+        try (Stream<Path> list = Files.list(parent)) {
+            return list.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
+                    .map(p -> " (a pack replacing it was interrupted and left the previous container at " + p
+                            + "; `bale verify " + path + "` puts it back)")
+                    .orElse("");
+        }
     }
 
     /** Total size of the files (recursively) that make up a container of the given layout. */

@@ -20,6 +20,10 @@ public final class DecodeCheck {
         if (!data.hasRemaining()) {
             return "empty";
         }
+        String tooLarge = DeclaredSize.of(data).map(ImageLimits::problem).orElse(null);
+        if (tooLarge != null) {
+            return tooLarge;
+        }
         // A heap buffer would be copied by BytePointer anyway; a direct one is read in place.
         ByteBuffer direct = data.isDirect() ? data.slice() : ByteBuffer.allocateDirect(data.remaining()).put(data.duplicate()).flip();
         try (PointerScope scope = new PointerScope()) {

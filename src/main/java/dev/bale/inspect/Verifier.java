@@ -70,6 +70,9 @@ public final class Verifier {
         } finally {
             pool.shutdownNow();
         }
+        for (String problem : container.verifyMetadata()) {
+            problems.add(new Problem(-1, "metadata", problem));
+        }
         if (against != null) {
             for (SourceEntry entry : against.entries()) {
                 if (!keys.contains(entry.key())) {

@@ -1,7 +1,9 @@
 package dev.bale.loader;
 
 import dev.bale.container.RawPixels;
+import dev.bale.image.DeclaredSize;
 import dev.bale.image.ImageHeader;
+import dev.bale.image.ImageLimits;
 import dev.bale.nativ.BaleNative;
 import dev.bale.nativ.NativeDecoder;
 import dev.bale.transform.Planner;
@@ -53,6 +55,11 @@ public final class SampleDecoder implements AutoCloseable {
      * @throws BadImageException                    if its header cannot be read for planning
      */
     public void decode(ByteBuffer encoded, int epoch, int index, ByteBuffer target, long offset) {
+        // The size a header declares is capped before native code allocates for it.
+        String tooLarge = DeclaredSize.of(encoded).map(ImageLimits::problem).orElse(null);
+        if (tooLarge != null) {
+            throw new BadImageException(tooLarge);
+        }
         if (transform.mode() != Transform.Mode.NONE) {
             ImageHeader header = ImageHeader.probe(encoded).orElseThrow(
                     () -> new BadImageException("not a JPEG or PNG whose header can be read"));

@@ -142,6 +142,12 @@ final class Worker implements Runnable {
                 transformNanos += stages[1];
                 return candidate;
             } catch (CorruptContainerException | NativeDecodeException | SampleDecoder.BadImageException e) {
+                if (!BadData.isBadData(e)) {
+                    // A fault, not a bad record: skipping would hide it.
+                    job.failure.compareAndSet(null, new LoaderException("record " + candidate + " (" + key(reader, candidate)
+                            + "): decoding failed for a reason other than bad data: " + e.getMessage(), e));
+                    return -1;
+                }
                 if (loader.onBadSample() == BadSamplePolicy.FAIL) {
                     job.failure.compareAndSet(null, new LoaderException("record " + candidate + " (" + key(reader, candidate)
                             + "): " + e.getMessage(), e));

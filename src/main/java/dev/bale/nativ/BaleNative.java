@@ -40,6 +40,8 @@ public class BaleNative {
     public static final int STATUS_UNDECODABLE = 2;
     public static final int STATUS_BAD_GEOMETRY = 3;
     public static final int STATUS_OPENCV_ERROR = 4;
+    /** An allocation failed: a fault of the machine, never skipped as a bad sample. */
+    public static final int STATUS_OUT_OF_MEMORY = 5;
 
     private BaleNative() {
     }

@@ -14,4 +14,8 @@ public interface PackListener {
 
     default void finished() {
     }
+
+    /** Before the pack starts: what dead packs to the same output had left, now removed. */
+    default void reclaimed(Reclaim.Result result) {
+    }
 }

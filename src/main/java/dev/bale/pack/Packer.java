@@ -43,6 +43,11 @@ public final class Packer {
     /** As {@link #pack}; {@code report} false leaves skipped records to the caller (a shard's are the dataset's). */
     static PackResult pack(PackInput input, Path output, PackOptions options, PackListener listener, boolean report)
             throws IOException {
+        // First: a replacement a dead pack left half-done is rolled back before OUT is judged.
+        Reclaim.Result reclaimed = Reclaim.reclaim(options.layout(), output);
+        if (!reclaimed.isEmpty()) {
+            listener.reclaimed(reclaimed);
+        }
         StagedOutput.checkWritable(options.layout(), output, options.force());
         long started = System.nanoTime();
         List<BadRecordException> skipped = new ArrayList<>();
@@ -76,6 +81,7 @@ public final class Packer {
                 }
                 writer.finish();
             }
+            StagedOutput.reached("finished");
             staged.commit();
             Path reportFile = report ? writeReport(output, skipped) : null;
             listener.finished();

@@ -2,11 +2,13 @@ package dev.bale.pack;
 
 import dev.bale.container.Layout;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -22,16 +24,42 @@ final class StagedOutput implements AutoCloseable {
     private final Path target;
     private final Path staging;
     private final Thread cleanupOnExit;
+    /** Held while the pack lives: {@link Reclaim} leaves staging files alone while someone holds it. */
+    private final FileChannel lockChannel;
     private boolean committed;
 
-    StagedOutput(Layout layout, Path target) {
+    StagedOutput(Layout layout, Path target) throws IOException {
         this.layout = layout;
         this.target = target.toAbsolutePath().normalize();
         this.staging = this.target.resolveSibling("." + this.target.getFileName() + ".partial-"
                 + UUID.randomUUID().toString().substring(0, 8));
+        // The lock exists before any staging file does, so that no live staging file is ever unowned.
+        this.lockChannel = FileChannel.open(Reclaim.lockOf(staging), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        if (lockChannel.tryLock() == null) {
+            lockChannel.close();
+            throw new IOException(Reclaim.lockOf(staging) + ": cannot lock");
+        }
         // Ctrl-C or kill (not kill -9) removes the partial files.
         this.cleanupOnExit = new Thread(this::deleteStaging, "bale-pack-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+    }
+
+    /** Where {@code old} is moved while the container from {@code staging} replaces it. */
+    static Path asideName(Path old, Path staging) {
+        return old.resolveSibling("." + old.getFileName() + ".replaced-" + staging.getFileName());
+    }
+
+    /**
+     * For tests that kill a pack at each step of its finish: {@code -Dbale.test.haltAt=POINT} stops
+     * the JVM on the spot (no shutdown hooks, as SIGKILL or a power cut would) when the pack reaches
+     * POINT: {@code finished} (container written and flushed), {@code aside-N} (N-th old file moved
+     * aside), {@code placed-N} (N-th new file in place), {@code committed} (before the old files
+     * are deleted), {@code cleaned} (after).
+     */
+    static void reached(String point) {
+        if (point.equals(System.getProperty("bale.test.haltAt"))) {
+            Runtime.getRuntime().halt(86);
+        }
     }
 
     /** Refuses an output that exists (unless forced) or whose folder cannot be written. */
@@ -66,11 +94,14 @@ final class StagedOutput implements AutoCloseable {
         List<Path> from = layout.files(staging);
         List<Path> to = layout.files(target);
         java.util.Map<Path, Path> aside = new java.util.LinkedHashMap<>(); // moved aside -> where it was
-        for (Path old : to) {
+        // The main file first: once anything has moved, nothing opens under the final name (rather
+        // than an old main file with a sidecar missing), and Reclaim knows to roll back.
+        for (Path old : reversed(to)) {
             if (Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Path moved = old.resolveSibling("." + old.getFileName() + ".replaced-" + staging.getFileName());
+                Path moved = asideName(old, staging);
                 move(old, moved);
                 aside.put(moved, old);
+                reached("aside-" + aside.size());
             }
         }
         List<Path> placed = new java.util.ArrayList<>();
@@ -79,6 +110,7 @@ final class StagedOutput implements AutoCloseable {
                 if (Files.exists(from.get(i))) {
                     move(from.get(i), to.get(i));
                     placed.add(to.get(i));
+                    reached("placed-" + placed.size());
                 }
             }
         } catch (IOException e) {
@@ -86,15 +118,25 @@ final class StagedOutput implements AutoCloseable {
             for (Path file : placed) {
                 deleteRecursively(file);
             }
-            for (java.util.Map.Entry<Path, Path> old : aside.entrySet()) {
+            List<java.util.Map.Entry<Path, Path>> back = new java.util.ArrayList<>(aside.entrySet());
+            java.util.Collections.reverse(back); // the main file last
+            for (java.util.Map.Entry<Path, Path> old : back) {
                 move(old.getKey(), old.getValue());
             }
             throw e;
         }
         committed = true;
+        reached("committed");
         for (Path old : aside.keySet()) {
             deleteRecursively(old);
         }
+        reached("cleaned");
+    }
+
+    private static List<Path> reversed(List<Path> paths) {
+        List<Path> copy = new java.util.ArrayList<>(paths);
+        java.util.Collections.reverse(copy);
+        return copy;
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -111,6 +153,12 @@ final class StagedOutput implements AutoCloseable {
             deleteStaging();
         }
         try {
+            lockChannel.close();
+            Files.deleteIfExists(Reclaim.lockOf(staging));
+        } catch (IOException e) {
+            // A stale lock file is removed by the next pack's reclaim.
+        }
+        try {
             Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
         } catch (IllegalStateException e) {
             // The JVM is shutting down; the hook runs anyway.
@@ -124,6 +172,11 @@ final class StagedOutput implements AutoCloseable {
             } catch (IOException e) {
                 // Best effort: a leftover partial file never opens as a container.
             }
+        }
+        try {
+            Files.deleteIfExists(Reclaim.lockOf(staging));
+        } catch (IOException e) {
+            // The next pack's reclaim removes it.
         }
     }
 

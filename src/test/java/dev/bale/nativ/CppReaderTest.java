@@ -152,6 +152,29 @@ class CppReaderTest {
         assertTrue(listed.size() < IMAGES, dump::describe);
     }
 
+    /** A class id flipped in index.bin, or a changed .idx, fails against the manifest's checksum. */
+    @Test
+    void damagedMetadataFailsAgainstTheManifest(@TempDir Path dir) throws Exception {
+        Path bin = pack(Packing.BIN, images, dir.resolve("bin"));
+        try (java.io.RandomAccessFile index = new java.io.RandomAccessFile(bin.resolve("index.bin").toFile(), "rw")) {
+            long at = 16 + 3 * 20 + 16; // record 3's class id
+            index.seek(at);
+            int b = index.read();
+            index.seek(at);
+            index.write(b ^ 1);
+        }
+        Run dump = run(dir, DUMP_RECORDS.toString(), bin.toString());
+        assertEquals(1, dump.exit, dump::describe);
+        assertTrue(dump.err.contains(bin.resolve("index.bin") + ": checksum mismatch"), dump::describe);
+
+        Path tfrecord = pack(Packing.TFRECORD, images, dir.resolve("tfrecord"));
+        Path idx = tfrecord.resolveSibling(tfrecord.getFileName() + ".idx");
+        Files.writeString(idx, Files.readString(idx).replaceFirst("\n", " \n"));
+        dump = run(dir, DUMP_RECORDS.toString(), tfrecord.toString());
+        assertEquals(1, dump.exit, dump::describe);
+        assertTrue(dump.err.contains(idx + ": is "), dump::describe);
+    }
+
     /**
      * Records whose framing and CRCs are right but whose Example is cut short or damaged reach the
      * protobuf walker: each must fail with a message or read as some record, never crash.

@@ -1,18 +1,26 @@
 package dev.bale.container.bin;
 
+import dev.bale.container.Check;
 import dev.bale.container.Checksums;
+import dev.bale.container.ClassIds;
 import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
+import dev.bale.container.Handles;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
 import dev.bale.container.MappedFile;
+import dev.bale.container.MetaFiles;
 import dev.bale.container.RecordReader;
+import dev.bale.container.Seal;
+import dev.bale.container.Sealed;
+import dev.bale.container.TextEscape;
+import dev.bale.container.UnchecksummedContainerException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,30 +40,89 @@ public final class BinContainer implements Container {
     private final BinIndex index;
     private final MappedFile data;
     private final int[] classIds;
+    private final Sealed sealed;
+    private final Handles handles;
     private volatile List<String> keys;
 
-    private BinContainer(Path path, Manifest manifest, BinIndex index, MappedFile data, int[] classIds) {
+    private BinContainer(Path path, Sealed sealed, BinIndex index, MappedFile data, int[] classIds) {
         this.path = path;
-        this.manifest = manifest;
+        this.manifest = sealed.manifest();
+        this.sealed = sealed;
         this.index = index;
         this.data = data;
         this.classIds = classIds;
+        // The map is released by the garbage collector (Java 17 has no safe unmap): nothing to free.
+        this.handles = new Handles(path, () -> { });
     }
 
     public static BinContainer open(Path path) throws IOException {
-        Manifest manifest = Manifest.fromJson(Files.readString(path.resolve(MANIFEST)), path.resolve(MANIFEST).toString());
-        BinIndex index = BinIndex.open(path.resolve(INDEX));
+        return open(path, false);
+    }
+
+    /** Opens; with {@code acceptUnchecksummed} also a container written before metadata checksums. */
+    public static BinContainer open(Path path, boolean acceptUnchecksummed) throws IOException {
+        Path manifestFile = path.resolve(MANIFEST);
+        Sealed sealed = Seal.read(MetaFiles.read(manifestFile), manifestFile);
+        UnchecksummedContainerException.check(sealed, acceptUnchecksummed, path);
+        Manifest manifest = sealed.manifest();
+        Path indexFile = path.resolve(INDEX);
+        BinIndex index = BinIndex.open(indexFile, sealed);
         if (index.count() != manifest.count()) {
             throw new CorruptContainerException(path + ": manifest says " + manifest.count()
                     + " records, index holds " + index.count());
         }
+        Path dataFile = path.resolve(DATA);
+        if (!Files.exists(dataFile)) {
+            throw new CorruptContainerException(dataFile + ": missing");
+        }
+        sealed.verifyBytes(DATA, Files.size(dataFile), dataFile);
         int[] classIds = new int[index.count()];
         long longest = 0;
         for (int i = 0; i < classIds.length; i++) {
             classIds[i] = index.classId(i);
             longest = Math.max(longest, index.length(i));
         }
-        return new BinContainer(path, manifest, index, MappedFile.map(path.resolve(DATA), longest), classIds);
+        ClassIds.validate(classIds, sealed, path);
+        return new BinContainer(path, sealed, index, MappedFile.map(dataFile, longest), classIds);
+    }
+
+    @Override
+    public boolean metadataChecksummed() {
+        return sealed.checksummed();
+    }
+
+    /**
+     * {@code keys.txt} and {@code index.tsv} against their recorded checksums, and every line of
+     * {@code index.tsv} against {@code index.bin} and the class list.
+     */
+    @Override
+    public List<String> verifyMetadata() {
+        List<String> problems = new ArrayList<>();
+        try {
+            checkKeys(loadKeysFile());
+        } catch (CorruptContainerException | IOException e) {
+            problems.add(e.getMessage());
+        }
+        Path tsv = path.resolve(TEXT_INDEX);
+        try {
+            byte[] bytes = MetaFiles.read(tsv);
+            sealed.verify(TEXT_INDEX, Check.of(bytes), tsv);
+            String[] lines = MetaFiles.utf8(bytes, tsv).split("\n", -1);
+            if (lines.length != index.count() + 1 || !lines[index.count()].isEmpty()) {
+                throw new CorruptContainerException(tsv + ": " + (lines.length - 1) + " lines for " + index.count() + " records");
+            }
+            for (int i = 0; i < index.count(); i++) {
+                String expected = index.offset(i) + "\t" + index.length(i) + "\t"
+                        + TextEscape.escape(Manifest.className(manifest.classes(), classIds[i]));
+                if (!lines[i].equals(expected)) {
+                    throw new CorruptContainerException(tsv + " line " + (i + 1) + ": '" + MetaFiles.escape(lines[i])
+                            + "' does not match " + INDEX + " (record " + i + ": '" + MetaFiles.escape(expected) + "')");
+                }
+            }
+        } catch (CorruptContainerException | IOException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
     }
 
     @Override
@@ -85,19 +152,28 @@ public final class BinContainer implements Container {
 
     @Override
     public RecordReader newReader() {
+        handles.acquire();
         return new RecordReader() {
+            private boolean closed;
+
             @Override
             public ByteBuffer read(int i) {
+                handles.ensureOpen();
                 return BinContainer.this.read(i);
             }
 
             @Override
             public String key(int i) {
+                handles.ensureOpen();
                 return BinContainer.this.key(i);
             }
 
             @Override
             public void close() {
+                if (!closed) {
+                    closed = true;
+                    handles.releaseReader();
+                }
             }
         };
     }
@@ -133,16 +209,32 @@ public final class BinContainer implements Container {
     }
 
     private List<String> loadKeys() {
-        Path file = path.resolve(KEYS);
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.size() != index.count()) {
-                throw new CorruptContainerException(file + ": " + lines.size() + " keys for " + index.count() + " records");
-            }
-            return lines;
+            return checkKeys(loadKeysFile());
         } catch (IOException e) {
-            throw new CorruptContainerException(file + ": cannot read keys: " + e.getMessage(), e);
+            throw new CorruptContainerException(path.resolve(KEYS) + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    private byte[] loadKeysFile() throws IOException {
+        Path file = path.resolve(KEYS);
+        byte[] bytes = MetaFiles.read(file);
+        sealed.verify(KEYS, Check.of(bytes), file);
+        return bytes;
+    }
+
+    private List<String> checkKeys(byte[] bytes) {
+        Path file = path.resolve(KEYS);
+        String text = MetaFiles.utf8(bytes, file);
+        List<String> lines = text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
+        if (!text.isEmpty() && !lines.get(lines.size() - 1).isEmpty()) {
+            throw new CorruptContainerException(file + ": the last line has no newline (truncated?)");
+        }
+        lines = lines.isEmpty() ? lines : lines.subList(0, lines.size() - 1);
+        if (lines.size() != index.count()) {
+            throw new CorruptContainerException(file + ": " + lines.size() + " keys for " + index.count() + " records");
+        }
+        return lines;
     }
 
     private CorruptContainerException corrupt(int i, String what) {
@@ -157,6 +249,6 @@ public final class BinContainer implements Container {
 
     @Override
     public void close() {
-        // Mappings are released by the garbage collector; Java 17 has no safe explicit unmap.
+        handles.close();
     }
 }

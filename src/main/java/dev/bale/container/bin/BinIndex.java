@@ -1,6 +1,9 @@
 package dev.bale.container.bin;
 
+import dev.bale.container.Check;
+import dev.bale.container.Checksums;
 import dev.bale.container.CorruptContainerException;
+import dev.bale.container.Sealed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,7 +31,11 @@ final class BinIndex {
         this.count = count;
     }
 
-    static BinIndex open(Path file) throws IOException {
+    /** Opens {@code file} after checking it whole against the checksum {@code sealed} recorded. */
+    static BinIndex open(Path file, Sealed sealed) throws IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            throw new CorruptContainerException(file + ": missing");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < HEADER) {
@@ -39,6 +46,7 @@ final class BinIndex {
                         + " records in one bin container is not supported");
             }
             ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+            sealed.verify(BinContainer.INDEX, new Check(size, Checksums.crc32c(map)), file);
             byte[] magic = new byte[MAGIC.length];
             map.get(0, magic);
             if (!java.util.Arrays.equals(magic, MAGIC)) {

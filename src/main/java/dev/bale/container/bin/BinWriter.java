@@ -1,9 +1,12 @@
 package dev.bale.container.bin;
 
+import dev.bale.container.Check;
 import dev.bale.container.Checksums;
+import dev.bale.container.ClassIds;
 import dev.bale.container.ContainerWriter;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
+import dev.bale.container.Seal;
 import dev.bale.container.TextEscape;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Writes a bin container folder: data, binary index, text index, keys, then the manifest last. */
 public final class BinWriter implements ContainerWriter {
@@ -79,9 +84,24 @@ public final class BinWriter implements ContainerWriter {
             }
             index.force(true);
         }
+        // Read back what is on disk: the checksums then cover exactly the bytes a reader will see.
+        Map<String, Check> checks = new LinkedHashMap<>();
+        checks.put(BinContainer.DATA, new Check(offset, 0));
+        for (String file : List.of(BinContainer.INDEX, BinContainer.TEXT_INDEX, BinContainer.KEYS)) {
+            checks.put(file, Check.of(Files.readAllBytes(path.resolve(file))));
+        }
+        checks.put(Seal.CLASS_IDS, ClassIds.check(classIds()));
         Files.writeString(path.resolve(BinContainer.MANIFEST),
-                Manifest.of(Layout.BIN, count, classes, offset).toJson(), StandardCharsets.UTF_8);
+                Seal.write(Manifest.of(Layout.BIN, count, classes, offset), checks), StandardCharsets.UTF_8);
         finished = true;
+    }
+
+    private int[] classIds() {
+        int[] ids = new int[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = entries.getInt(i * BinIndex.ENTRY + 16);
+        }
+        return ids;
     }
 
     private void flushStaging() throws IOException {

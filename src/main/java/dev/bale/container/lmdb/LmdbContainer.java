@@ -1,12 +1,19 @@
 package dev.bale.container.lmdb;
 
+import dev.bale.container.Check;
 import dev.bale.container.Checksums;
+import dev.bale.container.ClassIds;
 import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
+import dev.bale.container.Handles;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
 import dev.bale.container.RecordReader;
+import dev.bale.container.Seal;
+import dev.bale.container.Sealed;
+import dev.bale.container.UnchecksummedContainerException;
+import java.util.zip.CRC32C;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,20 +41,33 @@ public final class LmdbContainer implements Container {
     private final int[] classIds;
     private final long mapAddress;
     private final long fileSize;
+    private final boolean checksummed;
+    /** The environment is closed by the container's close or its last reader's, whichever is later. */
+    private final Handles handles;
 
     private LmdbContainer(Path path, Env<ByteBuffer> env, Dbi<ByteBuffer> images, Dbi<ByteBuffer> records,
-                          Manifest manifest, int[] classIds, long mapAddress, long fileSize) {
+                          Sealed sealed, int[] classIds, long mapAddress, long fileSize) {
         this.path = path;
         this.env = env;
         this.images = images;
         this.records = records;
-        this.manifest = manifest;
+        this.manifest = sealed.manifest();
+        this.checksummed = sealed.checksummed();
         this.classIds = classIds;
         this.mapAddress = mapAddress;
         this.fileSize = fileSize;
+        this.handles = new Handles(path, env::close);
     }
 
     public static LmdbContainer open(Path path) throws IOException {
+        return open(path, false);
+    }
+
+    /** Opens; with {@code acceptUnchecksummed} also a container written before metadata checksums. */
+    public static LmdbContainer open(Path path, boolean acceptUnchecksummed) throws IOException {
+        if (!java.nio.file.Files.exists(path.resolve("data.mdb"))) {
+            throw new CorruptContainerException(path.resolve("data.mdb") + ": missing");
+        }
         long fileSize = LmdbMeta.checkNotTruncated(path.resolve("data.mdb"));
         Env<ByteBuffer> env;
         try {
@@ -72,20 +92,40 @@ public final class LmdbContainer implements Container {
                 throw new CorruptContainerException(path + ": cannot locate LMDB's map (the manifest's page header "
                         + "names a page outside the file)");
             }
-            Manifest manifest = Manifest.fromJson(StandardCharsets.UTF_8.decode(json).toString(), path + " (manifest)");
+            byte[] manifestBytes = new byte[json.remaining()];
+            json.duplicate().get(manifestBytes);
+            String where = path + " (database 'bale', key 'manifest')";
+            Sealed sealed = Seal.read(manifestBytes, where);
+            UnchecksummedContainerException.check(sealed, acceptUnchecksummed, path);
+            Manifest manifest = sealed.manifest();
+            if (manifest.count() > fileSize / LmdbSchema.RECORD_HEADER) {
+                throw new CorruptContainerException(where + ": " + manifest.count() + " records cannot fit in "
+                        + fileSize + " bytes");
+            }
             int[] classIds = new int[manifest.count()];
             ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES);
+            CRC32C crc = new CRC32C();
+            long bytes = 0;
             for (int i = 0; i < classIds.length; i++) {
                 ByteBuffer meta = records.get(txn, LmdbSchema.indexKey(key, i));
-                if (meta == null || meta.remaining() < LmdbSchema.RECORD_HEADER) {
-                    throw new CorruptContainerException(path + ": record " + i + ": no index entry");
+                if (meta == null || meta.remaining() < LmdbSchema.RECORD_HEADER
+                        || meta.remaining() > LmdbSchema.RECORD_HEADER + LmdbSchema.MAX_KEY_BYTES) {
+                    throw new CorruptContainerException(path + ": record " + i + ": no valid entry in database 'records'");
+                }
+                long at = DirectAddress.of(meta);
+                if (at < mapAddress || at + meta.remaining() > mapAddress + fileSize) {
+                    throw new CorruptContainerException(path + ": record " + i + ": entry in database 'records' lies outside the file");
                 }
                 classIds[i] = meta.order(ByteOrder.LITTLE_ENDIAN).getInt(8);
+                bytes += meta.remaining();
+                crc.update(meta.duplicate());
             }
+            sealed.verify(LmdbSchema.RECORDS, new Check(bytes, (int) crc.getValue()), path + ": database 'records'");
+            ClassIds.validate(classIds, sealed, path);
             // Commit, not just close: ending a transaction by abort (which close does) also closes
             // the database handles opened in it, and every later get would fail with EINVAL.
             txn.commit();
-            return new LmdbContainer(path, env, images, records, manifest, classIds, mapAddress, fileSize);
+            return new LmdbContainer(path, env, images, records, sealed, classIds, mapAddress, fileSize);
         } catch (LmdbException | CorruptContainerException e) {
             env.close();
             throw e instanceof CorruptContainerException c ? c
@@ -122,21 +162,34 @@ public final class LmdbContainer implements Container {
     }
 
     @Override
+    public boolean metadataChecksummed() {
+        return checksummed;
+    }
+
+    @Override
     public RecordReader newReader() {
-        return new Reader();
+        handles.acquire();
+        try {
+            return new Reader();
+        } catch (RuntimeException e) {
+            handles.releaseReader();
+            throw e;
+        }
     }
 
     @Override
     public void close() {
-        env.close();
+        handles.close();
     }
 
     private final class Reader implements RecordReader {
         private final Txn<ByteBuffer> txn = env.txnRead();
         private final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES);
+        private boolean closed;
 
         @Override
         public ByteBuffer read(int i) {
+            handles.ensureOpen();
             java.util.Objects.checkIndex(i, classIds.length);
             ByteBuffer meta = get(records, i);
             int length = meta.getInt(0);
@@ -153,6 +206,7 @@ public final class LmdbContainer implements Container {
 
         @Override
         public String key(int i) {
+            handles.ensureOpen();
             java.util.Objects.checkIndex(i, classIds.length);
             ByteBuffer meta = get(records, i);
             return StandardCharsets.UTF_8.decode(meta.position(LmdbSchema.RECORD_HEADER)).toString();
@@ -193,7 +247,11 @@ public final class LmdbContainer implements Container {
 
         @Override
         public void close() {
-            txn.close();
+            if (!closed) {
+                closed = true;
+                txn.close();
+                handles.releaseReader();
+            }
         }
     }
 }

@@ -1,16 +1,22 @@
 package dev.bale.container.lmdb;
 
+import dev.bale.container.Check;
 import dev.bale.container.Checksums;
+import dev.bale.container.ClassIds;
 import dev.bale.container.ContainerWriter;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
+import dev.bale.container.Seal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -42,6 +48,10 @@ public final class LmdbWriter implements ContainerWriter {
     private long txnBytes;
     private long sourceBytes;
     private int count;
+    /** Over every {@code records} value in record order: what the reader checks at open. */
+    private final CRC32C recordsCrc = new CRC32C();
+    private long recordsBytes;
+    private int[] classIds = new int[1024];
 
     public LmdbWriter(Path path, List<String> classes, long sizeHint) throws IOException {
         this.path = path;
@@ -86,6 +96,12 @@ public final class LmdbWriter implements ContainerWriter {
         meta.clear();
         meta.putInt(length).putInt(Checksums.crc32c(data)).putInt(classId).put(keyBytes).flip();
         records.put(txn, LmdbSchema.indexKey(key, count), meta);
+        recordsCrc.update(meta.duplicate());
+        recordsBytes += meta.remaining();
+        if (count == classIds.length) {
+            classIds = java.util.Arrays.copyOf(classIds, count * 2);
+        }
+        classIds[count] = classId;
 
         used += cost;
         txnBytes += length;
@@ -109,7 +125,11 @@ public final class LmdbWriter implements ContainerWriter {
 
     @Override
     public void finish() throws IOException {
-        byte[] manifest = Manifest.of(Layout.LMDB, count, classes, sourceBytes).toJson().getBytes(StandardCharsets.UTF_8);
+        Map<String, Check> checks = new LinkedHashMap<>();
+        checks.put(LmdbSchema.RECORDS, new Check(recordsBytes, (int) recordsCrc.getValue()));
+        checks.put(Seal.CLASS_IDS, ClassIds.check(java.util.Arrays.copyOf(classIds, count)));
+        byte[] manifest = Seal.write(Manifest.of(Layout.LMDB, count, classes, sourceBytes), checks)
+                .getBytes(StandardCharsets.UTF_8);
         bale.put(txn, LmdbSchema.direct(LmdbSchema.MANIFEST_KEY), LmdbSchema.direct(manifest));
         txn.commit();
         txn = null;

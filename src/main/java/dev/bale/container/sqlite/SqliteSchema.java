@@ -15,6 +15,10 @@ final class SqliteSchema {
             "CREATE TABLE bale_records (id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, crc32c INTEGER NOT NULL)";
     static final String CREATE_META = "CREATE TABLE bale_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)";
     static final String MANIFEST = "manifest";
+    /** Manifest check over every bale_records row (id, class_id, crc32c), in id order. */
+    static final String RECORDS_PART = "bale_records";
+    /** Manifest check over every images row's (rowid, img_path, img_label), in rowid order. */
+    static final String KEYS_PART = "images.img_path+img_label";
 
     private SqliteSchema() {
     }

@@ -1,9 +1,12 @@
 package dev.bale.container.sqlite;
 
+import dev.bale.container.Check;
 import dev.bale.container.Checksums;
+import dev.bale.container.ClassIds;
 import dev.bale.container.ContainerWriter;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
+import dev.bale.container.Seal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -13,7 +16,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes one SQLite file. Rows go in with explicit rowids (index + 1) in one transaction; the
@@ -27,6 +32,10 @@ public final class SqliteWriter implements ContainerWriter {
     private final PreparedStatement insertRecord;
     private long sourceBytes;
     private int count;
+    /** Over what the reader checks: bale_records rows at open, images' paths and labels in verify. */
+    private final RowDigest records = new RowDigest();
+    private final RowDigest keys = new RowDigest();
+    private int[] classIds = new int[1024];
     private boolean finished;
 
     public SqliteWriter(Path path, List<String> classes) throws IOException {
@@ -68,11 +77,18 @@ public final class SqliteWriter implements ContainerWriter {
             insertImage.executeUpdate();
             insertRecord.setLong(1, count + 1L);
             insertRecord.setInt(2, classId);
-            insertRecord.setInt(3, Checksums.crc32c(data));
+            int crc = Checksums.crc32c(data);
+            insertRecord.setInt(3, crc);
             insertRecord.executeUpdate();
+            records.add(count + 1L, classId, crc);
+            keys.add(count + 1L, key, Manifest.className(classes, classId));
         } catch (SQLException e) {
             throw new IOException(path + ": record " + count + " (" + key + "): " + e.getMessage(), e);
         }
+        if (count == classIds.length) {
+            classIds = java.util.Arrays.copyOf(classIds, count * 2);
+        }
+        classIds[count] = classId;
         sourceBytes += length;
         count++;
     }
@@ -81,7 +97,11 @@ public final class SqliteWriter implements ContainerWriter {
     public void finish() throws IOException {
         try (PreparedStatement meta = connection.prepareStatement("INSERT INTO bale_meta (name, value) VALUES (?, ?)")) {
             meta.setString(1, SqliteSchema.MANIFEST);
-            meta.setString(2, Manifest.of(Layout.SQLITE, count, classes, sourceBytes).toJson());
+            Map<String, Check> checks = new LinkedHashMap<>();
+            checks.put(SqliteSchema.RECORDS_PART, records.check());
+            checks.put(SqliteSchema.KEYS_PART, keys.check());
+            checks.put(Seal.CLASS_IDS, ClassIds.check(java.util.Arrays.copyOf(classIds, count)));
+            meta.setString(2, Seal.write(Manifest.of(Layout.SQLITE, count, classes, sourceBytes), checks));
             meta.executeUpdate();
             connection.commit();
             insertImage.close();

@@ -1,12 +1,19 @@
 package dev.bale.container.tfrecord;
 
+import dev.bale.container.Check;
+import dev.bale.container.ClassIds;
 import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
+import dev.bale.container.Handles;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
 import dev.bale.container.MappedFile;
+import dev.bale.container.MetaFiles;
 import dev.bale.container.RecordReader;
+import dev.bale.container.Seal;
+import dev.bale.container.Sealed;
+import dev.bale.container.UnchecksummedContainerException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,10 +38,25 @@ public final class TfRecordContainer implements Container {
     private final String labelFeature;
     private final String pathFeature;
     private volatile int[] classIds;
+    /** Bale's manifest with its checks; null for a TFRecord written elsewhere. */
+    private final Sealed sealed;
+    private final Handles handles;
 
-    private TfRecordContainer(Path path, MappedFile file, TfRecordIndex index, Manifest manifest,
+    /** Manifest checks: the TFRecord file's length, and its {@code .idx} sidecar. */
+    static final String RECORDS_PART = "tfrecord";
+    static final String INDEX_PART = "idx";
+    /**
+     * A TFRecord written elsewhere gets one class per label value up to the largest: a damaged or
+     * hostile label near 2^31 must not allocate a class table that size. Raise with
+     * {@code -Dbale.maxClasses=N}.
+     */
+    static final int MAX_FOREIGN_CLASSES = Integer.getInteger("bale.maxClasses", 1 << 20);
+
+    private TfRecordContainer(Path path, MappedFile file, TfRecordIndex index, Manifest manifest, Sealed sealed,
                               String imageFeature, String labelFeature, String pathFeature, int[] classIds) {
         this.path = path;
+        this.sealed = sealed;
+        this.handles = new Handles(path, () -> { });
         this.file = file;
         this.index = index;
         this.manifest = manifest;
@@ -53,8 +75,34 @@ public final class TfRecordContainer implements Container {
     }
 
     public static TfRecordContainer open(Path path) throws IOException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens; with {@code acceptUnchecksummed} also a Bale TFRecord written before metadata
+     * checksums. A TFRecord with no {@code .bale.json} is foreign data: opened, its labels read
+     * from the records (which carry CRCs), and {@link #metadataChecksummed} says false.
+     */
+    public static TfRecordContainer open(Path path, boolean acceptUnchecksummed) throws IOException {
+        Path manifestFile = manifestPath(path);
+        Sealed sealed = null;
+        if (Files.exists(manifestFile)) {
+            sealed = Seal.read(MetaFiles.read(manifestFile), manifestFile);
+            UnchecksummedContainerException.check(sealed, acceptUnchecksummed, path);
+            sealed.verifyBytes(RECORDS_PART, Files.size(path), path);
+        }
         Path idx = indexPath(path);
-        TfRecordIndex index = Files.exists(idx) ? TfRecordIndex.read(idx, path) : TfRecordIndex.scan(path);
+        TfRecordIndex index;
+        if (Files.exists(idx)) {
+            byte[] bytes = MetaFiles.read(idx);
+            if (sealed != null) {
+                sealed.verify(INDEX_PART, Check.of(bytes), idx);
+            }
+            index = TfRecordIndex.read(bytes, idx, path);
+        } else {
+            // Every record's framing carries CRCs: a scan finds them as reliably as the index would.
+            index = TfRecordIndex.scan(path);
+        }
         MappedFile file = MappedFile.map(path, index.longest());
         String imageFeature = FeatureNames.IMAGE.get(0);
         String labelFeature = FeatureNames.LABEL.get(0);
@@ -65,18 +113,17 @@ public final class TfRecordContainer implements Container {
             labelFeature = present(first, FeatureNames.LABEL, false);
             pathFeature = present(first, FeatureNames.PATH, true);
         }
-        Path manifestFile = manifestPath(path);
-        if (Files.exists(manifestFile)) {
-            Manifest manifest = Manifest.fromJson(Files.readString(manifestFile), manifestFile.toString());
+        if (sealed != null) {
+            Manifest manifest = sealed.manifest();
             if (manifest.count() != index.count()) {
                 throw new CorruptContainerException(path + ": manifest says " + manifest.count()
                         + " records, the file holds " + index.count());
             }
-            return new TfRecordContainer(path, file, index, manifest, imageFeature, labelFeature, pathFeature, null);
+            return new TfRecordContainer(path, file, index, manifest, sealed, imageFeature, labelFeature, pathFeature, null);
         }
         // Written elsewhere: read every label once to learn the classes.
         TfRecordContainer probe = new TfRecordContainer(path, file, index,
-                Manifest.of(Layout.TFRECORD, index.count(), List.of(), 0), imageFeature, labelFeature, pathFeature, null);
+                Manifest.of(Layout.TFRECORD, index.count(), List.of(), 0), null, imageFeature, labelFeature, pathFeature, null);
         // TensorFlow's image datasets also store the class name as text: it names the class (or, with
         // no int64 label, is the label).
         String[] texts = new String[index.count()];
@@ -113,6 +160,11 @@ public final class TfRecordContainer implements Container {
         long imageBytes = 0;
         try (RecordReader reader = probe.newReader()) {
             for (int i = 0; i < labels.length; i++) {
+                if (labels[i] >= MAX_FOREIGN_CLASSES) {
+                    throw new CorruptContainerException(path + ": record " + i + ": label " + labels[i]
+                            + " is over the limit of " + MAX_FOREIGN_CLASSES + " classes for a TFRecord without a "
+                            + "Bale manifest (raise it with -Dbale.maxClasses=N)");
+                }
                 classes = Math.max(classes, labels[i] + 1);
                 imageBytes += reader.read(i).remaining();
             }
@@ -128,7 +180,7 @@ public final class TfRecordContainer implements Container {
             }
         }
         return new TfRecordContainer(path, file, index, Manifest.of(Layout.TFRECORD, index.count(), names, imageBytes),
-                imageFeature, labelFeature, pathFeature, labels);
+                null, imageFeature, labelFeature, pathFeature, labels);
     }
 
     private static String present(ByteBuffer example, List<String> names, boolean bytes) throws IOException {
@@ -194,6 +246,9 @@ public final class TfRecordContainer implements Container {
                 }
                 ids[i] = label.intValue();
             }
+            if (sealed != null) {
+                ClassIds.validate(ids, sealed, path);
+            }
             classIds = ids;
         }
         return ids;
@@ -218,10 +273,29 @@ public final class TfRecordContainer implements Container {
     }
 
     @Override
+    public boolean metadataChecksummed() {
+        return sealed != null && sealed.checksummed();
+    }
+
+    /** The {@code .idx} (checked at open when present): Bale wrote one, and other readers need it. */
+    @Override
+    public List<String> verifyMetadata() {
+        if (sealed != null && sealed.check(INDEX_PART) != null && !Files.exists(indexPath(path))) {
+            return List.of(indexPath(path) + ": missing (Bale found the records by scanning " + path.getFileName()
+                    + ", but DALI and other readers need the index)");
+        }
+        return List.of();
+    }
+
+    @Override
     public RecordReader newReader() {
+        handles.acquire();
         return new RecordReader() {
+            private boolean closed;
+
             @Override
             public ByteBuffer read(int i) {
+                handles.ensureOpen();
                 java.util.Objects.checkIndex(i, index.count());
                 ByteBuffer image = parse(i, () -> ExampleFields.firstBytes(example(path, file, index, i), imageFeature));
                 if (image == null) {
@@ -232,6 +306,7 @@ public final class TfRecordContainer implements Container {
 
             @Override
             public String key(int i) {
+                handles.ensureOpen();
                 java.util.Objects.checkIndex(i, index.count());
                 ByteBuffer key = parse(i, () -> ExampleFields.firstBytes(example(path, file, index, i), pathFeature));
                 return key == null ? "#" + i : StandardCharsets.UTF_8.decode(key).toString();
@@ -239,6 +314,10 @@ public final class TfRecordContainer implements Container {
 
             @Override
             public void close() {
+                if (!closed) {
+                    closed = true;
+                    handles.releaseReader();
+                }
             }
         };
     }
@@ -257,5 +336,6 @@ public final class TfRecordContainer implements Container {
 
     @Override
     public void close() {
+        handles.close();
     }
 }

@@ -1,12 +1,11 @@
 package dev.bale.container.tfrecord;
 
 import dev.bale.container.CorruptContainerException;
-import java.io.BufferedReader;
+import dev.bale.container.MetaFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -61,30 +60,31 @@ final class TfRecordIndex {
      * follow one another and end where {@code file} ends: an index that is stale, or was cut short
      * by an interrupted write, is refused rather than trusted.
      */
-    static TfRecordIndex read(Path idx, Path file) throws IOException {
+    static TfRecordIndex read(byte[] bytes, Path idx, Path file) throws IOException {
         TfRecordIndex index = new TfRecordIndex(1024);
-        try (BufferedReader in = Files.newBufferedReader(idx, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
+        String text = MetaFiles.utf8(bytes, idx);
+        int lineNo = 0;
+        for (String line : text.split("\n")) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] parts = line.trim().split("[ \t]+");
+            try {
+                if (parts.length != 2 || !parts[0].matches("[0-9]{1,18}") || !parts[1].matches("[0-9]{1,18}")) {
+                    throw new NumberFormatException("expected 'offset size'");
                 }
-                String[] parts = line.trim().split("\\s+");
-                try {
-                    if (parts.length != 2) {
-                        throw new NumberFormatException("expected 'offset size'");
-                    }
-                    long offset = Long.parseLong(parts[0]);
-                    long expected = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];
-                    if (offset != expected) {
-                        throw new CorruptContainerException(idx + " line " + lineNo + ": record " + index.count
-                                + " starts at " + offset + ", but the previous one ends at " + expected);
-                    }
-                    index.add(offset, Long.parseLong(parts[1]), idx + " line " + lineNo);
-                } catch (NumberFormatException e) {
-                    throw new CorruptContainerException(idx + " line " + lineNo + ": not an 'offset size' pair: '" + line + "'");
+                long offset = Long.parseLong(parts[0]);
+                long expected = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];
+                if (offset != expected) {
+                    throw new CorruptContainerException(idx + " line " + lineNo + ": record " + index.count
+                            + " starts at " + offset + ", but the previous one ends at " + expected);
                 }
+                index.add(offset, Long.parseLong(parts[1]), idx + " line " + lineNo);
+            } catch (NumberFormatException e) {
+                throw new CorruptContainerException(idx + " line " + lineNo + " (record " + index.count
+                        + "): not `offset size`: '"
+                        + MetaFiles.escape(line) + "'");
             }
         }
         long end = index.count == 0 ? 0 : index.offsets[index.count - 1] + index.sizes[index.count - 1];

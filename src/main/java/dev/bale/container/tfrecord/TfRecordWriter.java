@@ -1,9 +1,12 @@
 package dev.bale.container.tfrecord;
 
 import com.google.protobuf.ByteString;
+import dev.bale.container.Check;
+import dev.bale.container.ClassIds;
 import dev.bale.container.ContainerWriter;
 import dev.bale.container.Layout;
 import dev.bale.container.Manifest;
+import dev.bale.container.Seal;
 import dev.bale.container.tfrecord.proto.BytesList;
 import dev.bale.container.tfrecord.proto.Example;
 import dev.bale.container.tfrecord.proto.Feature;
@@ -21,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a TFRecord file of {@code tf.train.Example}s (features {@code height, width, depth,
@@ -38,6 +43,7 @@ public final class TfRecordWriter implements ContainerWriter {
     private long offset;
     private long sourceBytes;
     private int count;
+    private int[] classIds = new int[1024];
     private boolean finished;
 
     public TfRecordWriter(Path path, List<String> classes) throws IOException {
@@ -75,6 +81,10 @@ public final class TfRecordWriter implements ContainerWriter {
         index.write(offset + " " + size + "\n");
         offset += size;
         sourceBytes += data.remaining();
+        if (count == classIds.length) {
+            classIds = java.util.Arrays.copyOf(classIds, count * 2);
+        }
+        classIds[count] = classId;
         count++;
     }
 
@@ -95,8 +105,12 @@ public final class TfRecordWriter implements ContainerWriter {
         channel.force(true);
         out.close();
         index.close();
+        Map<String, Check> checks = new LinkedHashMap<>();
+        checks.put(TfRecordContainer.RECORDS_PART, new Check(offset, 0));
+        checks.put(TfRecordContainer.INDEX_PART, Check.of(Files.readAllBytes(TfRecordContainer.indexPath(path))));
+        checks.put(Seal.CLASS_IDS, ClassIds.check(java.util.Arrays.copyOf(classIds, count)));
         Files.writeString(TfRecordContainer.manifestPath(path),
-                Manifest.of(Layout.TFRECORD, count, classes, sourceBytes).toJson(), StandardCharsets.UTF_8,
+                Seal.write(Manifest.of(Layout.TFRECORD, count, classes, sourceBytes), checks), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         finished = true;
     }
