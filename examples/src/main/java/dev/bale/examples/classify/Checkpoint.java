@@ -45,7 +45,9 @@ public final class Checkpoint {
             optimizer.save(archive);
             archive.save_to(staging.resolve("optimizer.pt").toString());
         }
-        Files.writeString(staging.resolve("state.json"), GSON.toJson(state));
+        // state.json last, and whole: its presence marks the staged checkpoint complete.
+        Files.writeString(staging.resolve("state.json.part"), GSON.toJson(state));
+        Files.move(staging.resolve("state.json.part"), staging.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE);
         deleteTree(old);
         if (Files.exists(dir)) {
             Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
@@ -55,7 +57,8 @@ public final class Checkpoint {
     }
 
     /** Reads the state, and loads the weights and the optimizer's state into {@code model} and {@code optimizer}. */
-    public static State load(Path dir, Module model, Optimizer optimizer) throws IOException {
+    public static State load(Path checkpoint, Module model, Optimizer optimizer) throws IOException {
+        Path dir = complete(checkpoint);
         State state = state(dir);
         try (InputArchive archive = new InputArchive()) {
             archive.load_from(dir.resolve("model.pt").toString());
@@ -68,7 +71,24 @@ public final class Checkpoint {
         return state;
     }
 
-    public static State state(Path dir) throws IOException {
+    /**
+     * The folder holding the newest complete checkpoint: {@code dir} itself, unless a run was killed
+     * between the two renames of a save; then the staged one (complete: state.json is written last)
+     * or the previous one.
+     */
+    static Path complete(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        for (Path candidate : new Path[] {dir, parent.resolve("." + dir.getFileName() + ".saving"),
+                parent.resolve("." + dir.getFileName() + ".old")}) {
+            if (Files.exists(candidate.resolve("state.json"))) {
+                return candidate;
+            }
+        }
+        return dir;
+    }
+
+    public static State state(Path checkpoint) throws IOException {
+        Path dir = complete(checkpoint);
         Path file = dir.resolve("state.json");
         if (!Files.exists(file)) {
             throw new IOException(dir + ": not a checkpoint (no state.json)");

@@ -34,8 +34,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "cnn", paramLabel = "cnn|resnet18", description = "Network (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--width", defaultValue = "64", description = "resnet18: channels of its first stage (default: ${DEFAULT-VALUE}).")
-    int width;
+    @Option(names = "--width", description = "Channels of the first stage (default: 16 for cnn, 64 for resnet18, ResNet-18's own).")
+    Integer width;
 
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "adam, or sgd with Nesterov momentum 0.9 (default: ${DEFAULT-VALUE}).")
     String optimizer;
@@ -93,13 +93,14 @@ public final class ClassifyCommand implements Callable<Integer> {
             org.bytedeco.pytorch.global.torch.set_num_threads(threads);
         }
         double rate = lr != null ? lr : optimizer.equals("sgd") ? 0.05 : 1e-3;
-        Trainer.Options options = new Trainer.Options(model, width, optimizer, rate, epochs, batch, workers, seed, device,
+        int stageWidth = width != null ? width : model.equals("resnet18") ? 64 : 16;
+        Trainer.Options options = new Trainer.Options(model, stageWidth, optimizer, rate, epochs, batch, workers, seed, device,
                 checkpoint, checkpointEvery, stopAfter, resume);
         try (Container trainSet = Containers.open(train); Container testSet = Containers.open(test);
              Trainer trainer = new Trainer(trainSet, testSet, trainTransform(size), evalTransform(size), options)) {
             System.out.printf("%s: %,d training images, %,d test images, %d classes; model %s, %s lr %g, batch %d, "
                             + "%d loader workers, %d LibTorch threads, device %s%n", train, trainSet.size(), testSet.size(),
-                    trainSet.manifest().classes().size(), model, optimizer, rate, batch, workers,
+                    trainSet.manifest().classes().size(), model + " (width " + stageWidth + ")", optimizer, rate, batch, workers,
                     org.bytedeco.pytorch.global.torch.get_num_threads(), device);
             for (Trainer.EpochReport report : trainer.run(r -> System.out.println(r.line()))) {
                 if (report.stopped()) {

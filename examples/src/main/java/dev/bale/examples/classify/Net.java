@@ -7,10 +7,10 @@ import org.bytedeco.pytorch.Tensor;
 public abstract class Net extends Module {
     public abstract Tensor forward(Tensor images);
 
-    /** The network named on the command line: "cnn", or "resnet18" with its first stage {@code width} channels wide. */
+    /** The network named on the command line, "cnn" or "resnet18", its first stage {@code width} channels wide. */
     public static Net named(String name, int channels, int classes, int width) {
         return switch (name) {
-            case "cnn" -> new SmallCnn(channels, classes);
+            case "cnn" -> new SmallCnn(channels, classes, width);
             case "resnet18" -> new ResNet18(channels, classes, width);
             default -> throw new IllegalArgumentException("--model must be cnn or resnet18, not '" + name + "'");
         };

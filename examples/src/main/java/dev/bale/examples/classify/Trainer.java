@@ -51,7 +51,7 @@ public final class Trainer implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options("cnn", 64, "adam", 1e-3, 3, 64, 2, 1, "cpu", null, 0, 0, false);
+            return new Options("cnn", 16, "adam", 1e-3, 3, 64, 2, 1, "cpu", null, 0, 0, false);
         }
 
         public Options withEpochs(int e) {
@@ -67,11 +67,12 @@ public final class Trainer implements AutoCloseable {
 
     /** One epoch's results. {@code dataWait} is the loop's time blocked on the loader over the epoch's wall time. */
     public record EpochReport(int epoch, int firstBatch, long steps, double loss, double testAccuracy,
-                              double imagesPerSecond, double dataWait, double seconds, boolean stopped) {
+                              double imagesPerSecond, double dataWait, double seconds, long residentBytes,
+                              boolean stopped) {
         public String line() {
-            return String.format("epoch %d: loss %.4f, test accuracy %.1f%%, %,.0f images/s, data wait %.1f%%%s",
-                    epoch, loss, 100 * testAccuracy, imagesPerSecond, 100 * dataWait,
-                    firstBatch > 0 ? " (resumed at batch " + firstBatch + ")" : "");
+            return String.format("epoch %d: loss %.4f, test accuracy %.1f%%, %,.0f images/s, data wait %.1f%%, "
+                            + "%.0f s, RSS %,d MB%s", epoch, loss, 100 * testAccuracy, imagesPerSecond, 100 * dataWait,
+                    seconds, residentBytes >> 20, firstBatch > 0 ? " (resumed at batch " + firstBatch + ")" : "");
         }
     }
 
@@ -209,7 +210,7 @@ public final class Trainer implements AutoCloseable {
         double accuracy = stopped ? Double.NaN : evaluate();
         return new EpochReport(epoch, firstBatch, steps, samples == 0 ? Double.NaN : lossSum / samples, accuracy,
                 stats.imagesPerSecond(), stats.seconds() == 0 ? 0 : stats.waitBatchSeconds() / stats.seconds(),
-                stats.seconds(), stopped);
+                stats.seconds(), org.bytedeco.javacpp.Pointer.physicalBytes(), stopped);
     }
 
     /** Fraction of the test set classified right, in eval mode and without autograd. */
