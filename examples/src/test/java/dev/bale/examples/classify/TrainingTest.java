@@ -24,6 +24,8 @@ class TrainingTest {
 
     @BeforeAll
     static void generate() throws IOException {
+        dev.bale.torch.Torch.load();
+        org.bytedeco.pytorch.global.torch.set_num_threads(1); // as the example does next to 2 loader workers on 2 cores
         train = Shapes.packed(dir.resolve("train"), dir.resolve("train.bin"), 100, 1);
         test = Shapes.packed(dir.resolve("test"), dir.resolve("test.bin"), 25, 2);
     }
@@ -106,7 +108,7 @@ class TrainingTest {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.bale.cli.Main",
                 "example", "classify", "--train", dir.resolve("train.bin").toString(), "--test", dir.resolve("test.bin").toString(),
                 "--work", dir.resolve("work").toString(), "--epochs", "2", "--batch", "16", "--workers", "2", "--lr", "0.002",
-                "--seed", "7", "--width", "8", "--checkpoint", checkpoint.toString(), "--checkpoint-every", "5"));
+                "--seed", "7", "--width", "8", "--threads", "1", "--checkpoint", checkpoint.toString(), "--checkpoint-every", "5"));
         Process child = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile()).start();
         try {
