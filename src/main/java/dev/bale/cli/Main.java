@@ -13,8 +13,20 @@ public final class Main {
 
     /** Runs one command line and returns its exit code (what tests call). */
     public static int run(String... args) {
-        return new CommandLine(new BaleCommand())
-                .setExecutionExceptionHandler(new ErrorReporter())
-                .execute(args);
+        CommandLine commandLine = new CommandLine(new BaleCommand());
+        addIfPresent(commandLine, "example", "dev.bale.examples.ExampleCommand");
+        return commandLine.setExecutionExceptionHandler(new ErrorReporter()).execute(args);
+    }
+
+    /**
+     * Adds a command that lives in another source set (the examples) when it is on the class path,
+     * so that the core never depends on it.
+     */
+    private static void addIfPresent(CommandLine commandLine, String name, String className) {
+        try {
+            commandLine.addSubcommand(name, Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            // Not built with the examples.
+        }
     }
 }

@@ -8,10 +8,15 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * One batch, living in a buffer of the loader's ring. It stays valid until it is closed or the next
- * batch of its epoch is asked for, whichever comes first; then its buffer is refilled. Tensors it
- * hands out wrap that buffer without copying and must not be used after that either (copy them,
- * or move them to the GPU, to keep them).
+ * One batch, living in a buffer of the loader's ring. While an epoch is iterated, a batch is
+ * released when the next one is asked for (or when it is closed, or its epoch ends); {@link #hold()}
+ * keeps it until you close it. After release its methods throw {@link IllegalStateException}.
+ *
+ * <p>Its tensors wrap the buffer without copying, and each batch has tensors of its own. They never
+ * show a later batch: when the batch is released, a tensor handle that nothing else keeps is freed
+ * (using it throws), and if anything still uses the data — a handle kept in an open PointerScope, a
+ * view, an autograd graph — the data is copied out before the buffer is refilled. Keeping tensors
+ * past their batch therefore works but costs that copy; hold the batch to keep it without one.
  */
 public final class Batch implements AutoCloseable {
     private final DataLoader loader;
@@ -19,9 +24,10 @@ public final class Batch implements AutoCloseable {
     private final int epoch;
     private final int number;
     private final int size;
-    private Tensor narrowedImages;
-    private Tensor narrowedLabels;
+    private BatchTensor images;
+    private BatchTensor labels;
     private boolean released;
+    private boolean held;
     private boolean copiedToDevice;
 
     Batch(DataLoader loader, Slot slot, int epoch, int number, int size) {
@@ -48,20 +54,16 @@ public final class Batch implements AutoCloseable {
 
     /**
      * The images as a tensor [N, C, H, W] (float32 or uint8), or [N, H, W, C] for uint8 HWC; no copy.
-     * The tensor belongs to the loader, which reuses it for later batches: do not close it.
+     * The same tensor on every call. The batch owns it: there is no need to close it.
      */
     public Tensor images() {
         checkLive();
-        if (slot.imageTensor == null) {
-            slot.imageTensor = Tensors.wrap(slot.imageBuffer(), loader.batchShape(), loader.elementType());
+        if (images == null) {
+            long[] shape = loader.batchShape();
+            shape[0] = size;
+            images = new BatchTensor(slot.imageBuffer(), shape, loader.elementType());
         }
-        if (size == loader.batchSize()) {
-            return slot.imageTensor;
-        }
-        if (narrowedImages == null) {
-            narrowedImages = slot.imageTensor.narrow(0, 0, size);
-        }
-        return narrowedImages;
+        return images.tensor();
     }
 
     /**
@@ -89,19 +91,13 @@ public final class Batch implements AutoCloseable {
         }
     }
 
-    /** The class ids as an int64 tensor [N]; no copy. */
+    /** The class ids as an int64 tensor [N]; no copy. The same tensor on every call; the batch owns it. */
     public Tensor labels() {
         checkLive();
-        if (slot.labelTensor == null) {
-            slot.labelTensor = Tensors.wrap(slot.labelBuffer(), new long[] {loader.batchSize()}, torch.ScalarType.Long);
+        if (labels == null) {
+            labels = new BatchTensor(slot.labelBuffer(), new long[] {size}, torch.ScalarType.Long);
         }
-        if (size == loader.batchSize()) {
-            return slot.labelTensor;
-        }
-        if (narrowedLabels == null) {
-            narrowedLabels = slot.labelTensor.narrow(0, 0, size);
-        }
-        return narrowedLabels;
+        return labels.tensor();
     }
 
     /** The raw image bytes (native byte order), {@code size() * loader.sampleBytes()} of them from index 0. */
@@ -133,7 +129,8 @@ public final class Batch implements AutoCloseable {
 
     private void checkLive() {
         if (released) {
-            throw new IllegalStateException("batch " + number + " of epoch " + epoch + " was released: its buffer is being refilled");
+            throw new IllegalStateException("batch " + number + " of epoch " + epoch + " was released: its buffer is "
+                    + "being refilled (hold() a batch to keep it past the next one, and close it when done)");
         }
     }
 
@@ -141,22 +138,43 @@ public final class Batch implements AutoCloseable {
         return released;
     }
 
-    /** Gives the buffer back to the loader for refilling. Idempotent. */
+    /**
+     * Keeps this batch, and its buffer, until you close it: iterating on does not release it. For
+     * gradient accumulation over a few batches, say. A held batch occupies one of the loader's
+     * {@code prefetch} buffers; asking for a batch that needs a buffer still held throws rather than
+     * waiting forever. Held batches are released when their epoch ends.
+     */
+    public Batch hold() {
+        checkLive();
+        held = true;
+        return this;
+    }
+
+    boolean held() {
+        return held;
+    }
+
+    /**
+     * Gives the buffer back to the loader for refilling; tensors still in use keep this batch's data
+     * (see the class comment). Idempotent.
+     */
     @Override
     public void close() {
         if (!released) {
             released = true;
-            if (narrowedImages != null) {
-                narrowedImages.close();
-            }
-            if (narrowedLabels != null) {
-                narrowedLabels.close();
-            }
             try {
                 if (copiedToDevice) {
                     // An asynchronous copy may still be reading the buffer.
                     torch.cuda_synchronize();
                 }
+                int copies = 0;
+                if (images != null && images.release()) {
+                    copies++;
+                }
+                if (labels != null && labels.release()) {
+                    copies++;
+                }
+                loader.countCopiesOnRelease(copies);
             } finally {
                 loader.release(slot, number);
             }

@@ -62,6 +62,7 @@ public final class DataLoader implements AutoCloseable {
     /** The stretches of the current epoch run before it was resumed (empty when it started afresh). */
     private List<ElasticSampler.Segment> resumedAfter = List.of();
     private LoaderStats lastStats;
+    private final java.util.concurrent.atomic.AtomicLong copiesOnRelease = new java.util.concurrent.atomic.AtomicLong();
 
     private DataLoader(Builder b) {
         this.container = b.container;
@@ -213,6 +214,7 @@ public final class DataLoader implements AutoCloseable {
     void release(Slot slot, int batch) {
         lock.lock();
         try {
+            slot.holder = null;
             slot.filled.set(0);
             slot.ready = -1;
             slot.assigned = batch + ring.length;
@@ -248,6 +250,21 @@ public final class DataLoader implements AutoCloseable {
             }
         }
         return live;
+    }
+
+    void countCopiesOnRelease(int copies) {
+        if (copies > 0) {
+            copiesOnRelease.addAndGet(copies);
+        }
+    }
+
+    /**
+     * Tensors whose data had to be copied out when their batch was released, because something still
+     * used them (see {@link Batch}). Zero in a loop that frees each step's tensors (a PointerScope per
+     * step) and keeps batches by {@link Batch#hold()}.
+     */
+    public long copiesOnRelease() {
+        return copiesOnRelease.get();
     }
 
     void recordStats(LoaderStats stats) {
@@ -333,7 +350,19 @@ public final class DataLoader implements AutoCloseable {
             lock.unlock();
         }
         joinWorkers();
+        // Batches still out let go of their tensors (copying out what is still used) before the memory goes.
+        releaseHeld();
         freeRing();
+    }
+
+    /** Releases every batch still out: the current one and held ones. */
+    void releaseHeld() {
+        for (Slot slot : ring) {
+            Batch holder = slot == null ? null : slot.holder;
+            if (holder != null) {
+                holder.close();
+            }
+        }
     }
 
     /** Waits for every worker to end, interrupted or not: only then may their buffers be freed. */

@@ -55,11 +55,19 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
 
     private Batch take() {
         if (previous != null) {
-            previous.close();
+            if (!previous.held()) {
+                previous.close();
+            }
             previous = null;
         }
         int batch = next;
         Slot slot = loader.slotOf(job, batch);
+        Batch holder = slot.holder;
+        if (holder != null && !holder.released()) {
+            // Waiting would never end: only its close frees the buffer this batch is filled into.
+            throw new IllegalStateException("batch " + batch + " needs the buffer that held batch " + holder.number()
+                    + " still occupies: close that batch first, or build the loader with a larger prefetch");
+        }
         if (slot.ready != batch) {
             long t0 = System.nanoTime();
             loader.lock.lock();
@@ -92,8 +100,10 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         next++;
         int size = job.plan.size(batch);
         images += size;
-        previous = new Batch(loader, slot, job.epoch, batch, size);
-        return previous;
+        Batch taken = new Batch(loader, slot, job.epoch, batch, size);
+        slot.holder = taken;
+        previous = taken;
+        return taken;
     }
 
     /** Samples of the epoch's plan handed out so far, counting those before the first batch. */
@@ -110,18 +120,16 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         return job.epoch;
     }
 
-    /** Ends the epoch: releases the last batch, stops the workers' part, records the stats. */
+    /** Ends the epoch: releases the last batch and any held ones, stops the workers' part, records the stats. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (previous != null) {
-            previous.close();
-            previous = null;
-        }
+        previous = null;
         loader.finish(job);
+        loader.releaseHeld();
         double seconds = (System.nanoTime() - started) / 1e9;
         loader.recordStats(new LoaderStats(images, next - job.firstBatch, seconds, job.readNanos.sum() / 1e9,
                 job.decodeNanos.sum() / 1e9, job.transformNanos.sum() / 1e9, job.waitNanos.sum() / 1e9, waitNanos / 1e9,

@@ -3,7 +3,6 @@ package dev.bale.loader;
 import dev.bale.torch.HostMemory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * One buffer of the batch ring: room for a whole batch of images, labels and indices, allocated
@@ -17,9 +16,8 @@ final class Slot {
     final AtomicInteger filled = new AtomicInteger();
     volatile int assigned;
     volatile int ready = -1;
-    /** Tensors over the whole buffers, made on first use and kept: wrapping costs nothing after that. */
-    Tensor imageTensor;
-    Tensor labelTensor;
+    /** The batch handed out from this buffer and not yet released; only the consumer's thread touches it. */
+    Batch holder;
 
     Slot(long imageBytes, int batchSize, boolean pin) {
         this.images = HostMemory.allocate(imageBytes, pin);
@@ -36,14 +34,6 @@ final class Slot {
     }
 
     void free() {
-        if (imageTensor != null) {
-            imageTensor.close();
-            imageTensor = null;
-        }
-        if (labelTensor != null) {
-            labelTensor.close();
-            labelTensor = null;
-        }
         images.close();
         labels.close();
     }
