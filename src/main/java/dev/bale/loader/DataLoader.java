@@ -57,6 +57,8 @@ public final class DataLoader implements AutoCloseable {
     volatile boolean closed;
     private Epoch current;
     private LoaderStats lastStats;
+    /** The consumer's reader for {@link Batch#keys()}, opened on first use. */
+    private dev.bale.container.RecordReader keyReader;
 
     private DataLoader(Builder b) {
         this.container = b.container;
@@ -206,6 +208,23 @@ public final class DataLoader implements AutoCloseable {
         return container;
     }
 
+    /** Key of record {@code index}, read with the consumer side's own reader. */
+    synchronized String key(int index) {
+        if (closed) {
+            throw new IllegalStateException("loader is closed");
+        }
+        if (keyReader == null) {
+            keyReader = container.newReader();
+        }
+        return keyReader.key(index);
+    }
+
+    /** For a text-line transform, how its batches are cut; null otherwise. */
+    dev.bale.transform.TextLine.PadPolicy padPolicy() {
+        return transform.mode() == Transform.Mode.PIPELINE && transform.pipeline().textLine() != null
+                ? transform.pipeline().padPolicy() : null;
+    }
+
     Transform transform() {
         return transform;
     }
@@ -277,6 +296,12 @@ public final class DataLoader implements AutoCloseable {
         }
         joinWorkers();
         freeRing();
+        synchronized (this) {
+            if (keyReader != null) {
+                keyReader.close();
+                keyReader = null;
+            }
+        }
     }
 
     /** Waits for every worker to end, interrupted or not: only then may their buffers be freed. */

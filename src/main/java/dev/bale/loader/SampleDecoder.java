@@ -19,15 +19,20 @@ public final class SampleDecoder implements AutoCloseable {
     private final Planner planner;
     private final SamplePlan plan = new SamplePlan();
     private final long[] stages = new long[2];
+    private final int width;
+    private final int height;
 
     /**
      * @param channels 1 or 3
-     * @param width    for {@link Transform.Mode#NONE}: the size every image must have (else ignored)
+     * @param width    for {@link Transform.Mode#NONE}: the size every image must have; for a pipeline
+     *                 the output size every sample must have (the batch's); else ignored
      * @param height   likewise
      */
     public SampleDecoder(Transform transform, long seed, int channels, int width, int height) {
         this.transform = transform;
         this.planner = new Planner(transform, seed);
+        this.width = width;
+        this.height = height;
         BaleNative.TransformParams params = decoder.params();
         params.grayscale(channels == 1 ? 1 : 0).output(switch (transform.output()) {
             case FLOAT_CHW -> BaleNative.OUTPUT_FLOAT32_CHW;
@@ -57,11 +62,30 @@ public final class SampleDecoder implements AutoCloseable {
                     () -> new BadImageException("not a JPEG or PNG whose header can be read"));
             boolean jpeg = encoded.remaining() > 1 && (encoded.get(encoded.position()) & 0xFF) == 0xFF;
             planner.plan(header.width(), header.height(), jpeg, epoch, index, plan);
+            if (transform.mode() == Transform.Mode.PIPELINE) {
+                if (plan.outWidth != width || plan.outHeight != height) {
+                    throw new BadImageException("the transform makes this " + header.width() + "x" + header.height()
+                            + " image " + plan.outWidth + "x" + plan.outHeight + ", the batch is " + width + "x"
+                            + height + " (a pipeline without a fixed output size needs same-size images)");
+                }
+                BaleNative.TransformParams p = decoder.params();
+                p.warp(plan.warp ? 1 : 0).fill(plan.fill).content_w(plan.contentWidth).hue(plan.hue)
+                        .jitter_order(plan.jitterOrder).to_gray(plan.gray ? 1 : 0);
+                for (int i = 0; i < 9; i++) {
+                    p.matrix(i, plan.matrix[i]);
+                }
+            }
             decoder.params().reduce(plan.reduce).crop_x(plan.cropX).crop_y(plan.cropY).crop_w(plan.cropWidth)
                     .crop_h(plan.cropHeight).out_w(plan.outWidth).out_h(plan.outHeight).flip(plan.flip ? 1 : 0)
                     .brightness(plan.brightness).contrast(plan.contrast).saturation(plan.saturation);
         }
         decoder.decode(encoded, target, offset);
+    }
+
+    /** The real width of the last sample: a text line's before padding, else the output width. */
+    public int lastWidth() {
+        return transform.mode() == Transform.Mode.NONE ? width
+                : plan.contentWidth > 0 ? plan.contentWidth : plan.outWidth;
     }
 
     /** Bytes one sample takes; valid once a sample's size is set (always for NONE, else after a decode). */

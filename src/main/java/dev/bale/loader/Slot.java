@@ -13,6 +13,8 @@ import org.bytedeco.pytorch.Tensor;
 final class Slot {
     final HostMemory images;
     final HostMemory labels;
+    /** Real width of each sample (a text line's before padding), int64. */
+    final HostMemory widths;
     final int[] indices;
     final AtomicInteger filled = new AtomicInteger();
     volatile int assigned;
@@ -20,10 +22,12 @@ final class Slot {
     /** Tensors over the whole buffers, made on first use and kept: wrapping costs nothing after that. */
     Tensor imageTensor;
     Tensor labelTensor;
+    Tensor widthTensor;
 
     Slot(long imageBytes, int batchSize, boolean pin) {
         this.images = HostMemory.allocate(imageBytes, pin);
         this.labels = HostMemory.allocate((long) batchSize * Long.BYTES, pin);
+        this.widths = HostMemory.allocate((long) batchSize * Long.BYTES, false);
         this.indices = new int[batchSize];
     }
 
@@ -35,7 +39,15 @@ final class Slot {
         return labels.buffer();
     }
 
+    ByteBuffer widthBuffer() {
+        return widths.buffer();
+    }
+
     void free() {
+        if (widthTensor != null) {
+            widthTensor.close();
+            widthTensor = null;
+        }
         if (imageTensor != null) {
             imageTensor.close();
             imageTensor = null;
@@ -46,5 +58,6 @@ final class Slot {
         }
         images.close();
         labels.close();
+        widths.close();
     }
 }

@@ -106,6 +106,7 @@ final class Worker implements Runnable {
                     return; // failed; the job carries the failure
                 }
                 slot.labelBuffer().putLong(slotIndex * Long.BYTES, classIds[used]);
+                slot.widthBuffer().putLong(slotIndex * Long.BYTES, decoder.lastWidth());
                 slot.indices[slotIndex] = used;
                 if (slot.filled.incrementAndGet() == job.plan.size(batch)) {
                     slot.ready = batch;

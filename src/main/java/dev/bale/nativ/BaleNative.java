@@ -107,6 +107,30 @@ public class BaleNative {
         public native TransformParams expect_w(int setter);
         public native int expect_h();
         public native TransformParams expect_h(int setter);
+        public native int warp();
+        public native TransformParams warp(int setter);
+
+        /** Element {@code i} (row-major) of the 3x3 {@code matrix}; i is checked, as for {@link #mean(int)}. */
+        public double matrix(int i) {
+            return matrix_at(Objects.checkIndex(i, 9));
+        }
+
+        public TransformParams matrix(int i, double setter) {
+            return matrix_at(Objects.checkIndex(i, 9), setter);
+        }
+
+        @Name("matrix") private native double matrix_at(int i);
+        @Name("matrix") private native TransformParams matrix_at(int i, double setter);
+        public native int fill();
+        public native TransformParams fill(int setter);
+        public native int content_w();
+        public native TransformParams content_w(int setter);
+        public native float hue();
+        public native TransformParams hue(float setter);
+        public native int jitter_order();
+        public native TransformParams jitter_order(int setter);
+        public native int to_gray();
+        public native TransformParams to_gray(int setter);
     }
 
     /** A new native struct, owned by the returned object (free it with {@code close()}). */
