@@ -42,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
             + "Debian packages are installed when missing).")
     boolean noPeer;
 
+    /** What the loader does to the user's data (the generated datasets keep eval and none). */
+    @picocli.CommandLine.Mixin
+    TransformOptions transformOptions;
+
     @Override
     public Integer call() throws Exception {
         List<Layout> layouts = new ArrayList<>();
@@ -52,7 +56,8 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--workers must be at least 1");
         }
-        run(new BenchOptions(source, list, threads, layouts, out, quick, !noPeer));
+        run(new BenchOptions(source, list, threads, layouts, out, quick, !noPeer,
+                source != null ? transformOptions.build() : null));
         return 0;
     }
 

@@ -8,7 +8,6 @@ import dev.bale.loader.DataLoader;
 import dev.bale.loader.LoaderStats;
 import dev.bale.transform.Transform;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,21 +30,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Worker threads (default: one per core).")
     Integer workers;
 
-    @Option(names = "--transform", defaultValue = "eval", paramLabel = "eval|train|none",
-            description = "eval: resize + centre crop; train: random resized crop + flip; none: decode only (default: ${DEFAULT-VALUE}).")
-    String transform;
-
-    @Option(names = "--crop", defaultValue = "224", description = "Output size (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(names = "--resize", defaultValue = "256", description = "eval: shorter side before the crop (default: ${DEFAULT-VALUE}).")
-    int resize;
-
-    @Option(names = "--uint8", description = "uint8 CHW output, not normalized (normalize on the GPU).")
-    boolean uint8;
-
-    @Option(names = "--exact", description = "Never decode JPEGs at reduced scale.")
-    boolean exact;
+    @picocli.CommandLine.Mixin
+    TransformOptions transformOptions;
 
     @Option(names = "--shuffle", description = "A new order every epoch.")
     boolean shuffle;
@@ -62,16 +48,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Transform t = switch (transform.toLowerCase(Locale.ROOT)) {
-            case "eval" -> Transform.eval(resize, crop);
-            case "train" -> Transform.train(crop);
-            case "none" -> Transform.none();
-            default -> throw new IllegalArgumentException("--transform must be eval, train or none, not '" + transform + "'");
-        };
-        t = t.withReducedDecode(!exact);
-        if (uint8) {
-            t = t.withOutput(Transform.Output.UINT8_CHW);
-        }
+        Transform t = transformOptions.build();
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
@@ -83,7 +60,7 @@ final class LoadCommand implements Callable<Integer> {
             }
             try (DataLoader loader = builder.build()) {
                 System.out.printf("%s: %,d records, %s, batch %d of %s, %d workers%n", path, container.size(),
-                        t.mode().name().toLowerCase(Locale.ROOT), batch,
+                        TransformOptions.describe(t), batch,
                         java.util.Arrays.toString(java.util.Arrays.copyOfRange(loader.batchShape(), 1, 4)),
                         workers != null ? workers : Runtime.getRuntime().availableProcessors());
                 double limit = 0;
@@ -105,6 +82,10 @@ final class LoadCommand implements Callable<Integer> {
                     }
                     LoaderStats stats = loader.lastStats();
                     System.out.printf("epoch %d: %s%n", epoch, stats);
+                    if (stats.paddingFraction() > 0) {
+                        System.out.printf("epoch %d: %.1f%% of the delivered text-line pixels are padding%n", epoch,
+                                100 * stats.paddingFraction());
+                    }
                     if (ceiling) {
                         System.out.printf("epoch %d: %.1f%% of the ceiling; %.2f us per image beyond decode+transform%n",
                                 epoch, 100 * stats.imagesPerSecond() / limit,
