@@ -9,12 +9,12 @@ import java.util.SplittableRandom;
  * colour wheel). A strength of 0 turns that op off and draws nothing. Applied once, over the output.
  */
 public final class ColorJitter extends Op {
-    private final float brightness;
-    private final float contrast;
-    private final float saturation;
-    private final float hue;
+    private final double brightness;
+    private final double contrast;
+    private final double saturation;
+    private final double hue;
 
-    private ColorJitter(float brightness, float contrast, float saturation, float hue) {
+    private ColorJitter(double brightness, double contrast, double saturation, double hue) {
         if (!(brightness >= 0 && contrast >= 0 && saturation >= 0 && hue >= 0 && hue <= 0.5f)) {
             throw new IllegalArgumentException("jitter strengths must be >= 0, hue in [0, 0.5]");
         }
@@ -25,7 +25,7 @@ public final class ColorJitter extends Op {
     }
 
     public static ColorJitter of(double brightness, double contrast, double saturation, double hue) {
-        return new ColorJitter((float) brightness, (float) contrast, (float) saturation, (float) hue);
+        return new ColorJitter(brightness, contrast, saturation, hue);
     }
 
     @Override
@@ -53,7 +53,7 @@ public final class ColorJitter extends Op {
         return new float[] {Float.intBitsToFloat(order), b, c, s, h};
     }
 
-    static float factor(float strength, SplittableRandom random) {
+    static float factor(double strength, SplittableRandom random) {
         return strength == 0 ? 1 : (float) uniform(random, Math.max(0, 1 - strength), 1 + strength);
     }
 

@@ -34,7 +34,7 @@ public final class Pad extends Op {
 
     @Override
     public String spec() {
-        return "pad=" + left + ":" + top + ":" + right + ":" + bottom + ":" + fill;
+        return "pad=" + left + "x" + top + "x" + right + "x" + bottom + ":" + fill;
     }
 
     @Override
