@@ -36,6 +36,10 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--shuffle", description = "A new order every epoch.")
     boolean shuffle;
 
+    @Option(names = "--bucket", description = "Batch records of similar aspect ratio together (text lines: less padding); "
+            + "buckets and their order are shuffled every epoch from the seed.")
+    boolean bucket;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed for order and augmentation (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -57,6 +61,10 @@ final class LoadCommand implements Callable<Integer> {
                     .seed(seed).prefetch(prefetch);
             if (workers != null) {
                 builder.workers(workers);
+            }
+            if (bucket) {
+                builder.sampler(dev.bale.sample.WidthBucketSampler.of(dev.bale.loader.RecordShapes.aspectRatios(container),
+                        batch, seed));
             }
             try (DataLoader loader = builder.build()) {
                 System.out.printf("%s: %,d records, %s, batch %d of %s, %d workers%n", path, container.size(),

@@ -204,6 +204,24 @@ class TextLineLoaderTest {
     }
 
     @Test
+    void widthBucketsCutThePadding() {
+        Transform t = Transform.textLine(32, 512, 0, TextLine.PadPolicy.BATCH_MAX);
+        double plain;
+        double bucketed;
+        try (DataLoader loader = DataLoader.builder(container).batchSize(8).workers(2).transform(t)
+                .sampler(dev.bale.sample.Sampler.shuffled(LINES, 1)).build()) {
+            loader.epoch(0).forEach(b -> { });
+            plain = loader.lastStats().paddingFraction();
+        }
+        try (DataLoader loader = DataLoader.builder(container).batchSize(8).workers(2).transform(t)
+                .sampler(dev.bale.sample.WidthBucketSampler.of(RecordShapes.aspectRatios(container), 8, 1)).build()) {
+            loader.epoch(0).forEach(b -> { });
+            bucketed = loader.lastStats().paddingFraction();
+        }
+        assertTrue(bucketed < plain / 2, "padding " + bucketed + " bucketed, " + plain + " shuffled");
+    }
+
+    @Test
     void pipelinesArePixelExactWithOneOrThreeWorkers() {
         Transform t = Transform.compose(Resize.to(40, 120), RandomPerspective.of(0.5, 0.8), RandomRotation.of(5),
                 RandomHorizontalFlip.of(0.5), ColorJitter.of(0.4, 0.4, 0.4, 0.2), Normalize.imagenet());
