@@ -24,7 +24,19 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Container container = Containers.open(path)) {
             Inspection inspection = Inspection.of(container);
-            System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
+            dev.bale.inspect.TextStats text = dev.bale.inspect.TextStats.textLabelled(container)
+                    ? dev.bale.inspect.TextStats.of(container) : null;
+            if (json && text != null) {
+                com.google.gson.JsonObject object = com.google.gson.JsonParser.parseString(inspection.toJson()).getAsJsonObject();
+                object.add("text", new com.google.gson.Gson().toJsonTree(text.toMap()));
+                System.out.print(new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
+                        .toJson(object) + "\n");
+            } else {
+                System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
+                if (text != null) {
+                    System.out.print(text.toText());
+                }
+            }
         }
         return 0;
     }
