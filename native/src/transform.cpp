@@ -404,6 +404,38 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
     }
 }
 
+int transform_pixels(const uint8_t* pixels, int32_t channels, const TransformParams& p, void* dst, char* err,
+                     int err_len) {
+    if (err != nullptr && err_len > 0) err[0] = '\0';
+    if (pixels == nullptr || dst == nullptr) return fail(err, err_len, STATUS_BAD_PARAMS, "pixels or dst is null");
+    if (channels != channels_of(p)) {
+        return fail(err, err_len, STATUS_BAD_PARAMS, "%d channels given, the params say %d", channels, channels_of(p));
+    }
+    if (const char* problem = invalid_params(p)) return fail(err, err_len, STATUS_BAD_PARAMS, "%s", problem);
+    Scratch& s = scratch;
+    stage_nanos[0] = 0;
+    try {
+        const int64_t started = now_nanos();
+        const cv::Mat given(p.out_h, p.out_w, channels == 3 ? CV_8UC3 : CV_8UC1, const_cast<uint8_t*>(pixels));
+        cv::Mat& img = s.canvas;
+        if (channels == 3) {
+            cv::cvtColor(given, img, cv::COLOR_RGB2BGR);
+        } else {
+            given.copyTo(img);
+        }
+        const int content_w = p.content_w > 0 ? p.content_w : p.out_w;
+        cv::Mat content = img(cv::Rect(0, 0, content_w, p.out_h));
+        jitter(content, p, s);
+        write_output(img, p, static_cast<uint8_t*>(dst), s);
+        stage_nanos[1] = now_nanos() - started;
+        return STATUS_OK;
+    } catch (const std::exception& e) {
+        return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
+    } catch (...) {
+        return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: unknown exception");
+    }
+}
+
 void last_stage_nanos(int64_t* out) {
     if (out != nullptr) {
         out[0] = stage_nanos[0];

@@ -100,6 +100,14 @@ BALE_API size_t output_bytes(const TransformParams& p);
 BALE_API int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, void* dst,
                               char* err, int err_len);
 
+// The second half of decode_transform, for callers that run their own code on the image between
+// the geometry and the colour ops (Java's sample hook): `pixels` is out_w x out_h, uint8, RGB
+// interleaved (3 channels) or gray (1), exactly what decode_transform writes as OUTPUT_UINT8_HWC with
+// neutral colour parameters; applies p's colour ops (to the first content_w columns), to_gray and
+// the layout into dst. Crop, reduce, warp and expect_* are ignored. Same statuses and thread safety.
+BALE_API int transform_pixels(const uint8_t* pixels, int32_t channels, const TransformParams& p, void* dst,
+                              char* err, int err_len);
+
 // Nanoseconds the calling thread's last decode_transform spent decoding (out[0]) and on everything
 // after the decode (out[1]: crop, resize, flip, jitter, layout). Zeros after a failed call.
 BALE_API void last_stage_nanos(int64_t* out);

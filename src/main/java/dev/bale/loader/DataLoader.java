@@ -43,6 +43,7 @@ public final class DataLoader implements AutoCloseable {
     private final boolean dropLast;
     private final long seed;
     private final BadSamplePolicy onBadSample;
+    private final SampleHook sampleHook;
     private final int channels;
     private final int height;
     private final int width;
@@ -67,6 +68,7 @@ public final class DataLoader implements AutoCloseable {
         this.dropLast = b.dropLast;
         this.seed = b.seed;
         this.onBadSample = b.onBadSample;
+        this.sampleHook = b.sampleHook;
         this.sampler = b.sampler != null ? b.sampler
                 : b.shuffle ? Sampler.shuffled(container.size(), b.seed) : Sampler.sequential(container.size());
         int[] shape = SampleShape.of(container, transform, onBadSample);
@@ -237,6 +239,10 @@ public final class DataLoader implements AutoCloseable {
         return onBadSample;
     }
 
+    SampleHook sampleHook() {
+        return sampleHook;
+    }
+
     public int batchSize() {
         return batchSize;
     }
@@ -342,6 +348,7 @@ public final class DataLoader implements AutoCloseable {
         private long seed;
         private boolean dropLast;
         private BadSamplePolicy onBadSample = BadSamplePolicy.FAIL;
+        private SampleHook sampleHook;
 
         private Builder(Container container) {
             this.container = Objects.requireNonNull(container);
@@ -409,6 +416,15 @@ public final class DataLoader implements AutoCloseable {
 
         public Builder onBadSample(BadSamplePolicy policy) {
             this.onBadSample = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * Java code run in the workers on each sample's uint8 image after the geometric ops and
+         * before colour ops and normalization (see {@link SampleHook}); null for none.
+         */
+        public Builder withSampleHook(SampleHook hook) {
+            this.sampleHook = hook;
             return this;
         }
 

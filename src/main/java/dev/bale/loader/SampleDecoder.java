@@ -19,8 +19,15 @@ public final class SampleDecoder implements AutoCloseable {
     private final Planner planner;
     private final SamplePlan plan = new SamplePlan();
     private final long[] stages = new long[2];
+    /** With a hook, the stage times of the last sample, the hook counted as transform time. */
+    private final long[] hookedStages = new long[2];
+    private boolean hooked;
     private final int width;
     private final int height;
+    private final int channels;
+    private SampleHook hook;
+    private ByteBuffer hookPixels;
+    private final SampleImage hookImage = new SampleImage();
 
     /**
      * @param channels 1 or 3
@@ -33,6 +40,7 @@ public final class SampleDecoder implements AutoCloseable {
         this.planner = new Planner(transform, seed);
         this.width = width;
         this.height = height;
+        this.channels = channels;
         BaleNative.TransformParams params = decoder.params();
         params.grayscale(channels == 1 ? 1 : 0).output(switch (transform.output()) {
             case FLOAT_CHW -> BaleNative.OUTPUT_FLOAT32_CHW;
@@ -79,7 +87,53 @@ public final class SampleDecoder implements AutoCloseable {
                     .crop_h(plan.cropHeight).out_w(plan.outWidth).out_h(plan.outHeight).flip(plan.flip ? 1 : 0)
                     .brightness(plan.brightness).contrast(plan.contrast).saturation(plan.saturation);
         }
-        decoder.decode(encoded, target, offset);
+        if (hook == null) {
+            decoder.decode(encoded, target, offset);
+        } else {
+            decodeWithHook(encoded, index, target, offset);
+        }
+    }
+
+    /**
+     * Runs {@code hook} on every sample between the geometry and the colour ops (null: none). Costs
+     * a copy of the sample out of native code and back, and a second native call.
+     */
+    public void hook(SampleHook hook) {
+        this.hook = hook;
+    }
+
+    private void decodeWithHook(ByteBuffer encoded, int index, ByteBuffer target, long offset) {
+        BaleNative.TransformParams p = decoder.params();
+        float b = p.brightness();
+        float c = p.contrast();
+        float s = p.saturation();
+        float hue = p.hue();
+        int order = p.jitter_order();
+        int gray = p.to_gray();
+        int output = p.output();
+        int bytes = p.out_w() * p.out_h() * channels;
+        if (hookPixels == null || hookPixels.capacity() < bytes) {
+            hookPixels = ByteBuffer.allocateDirect(bytes);
+        }
+        ByteBuffer pixels = hookPixels.duplicate().clear().limit(bytes);
+        p.brightness(1).contrast(1).saturation(1).hue(0).jitter_order(0).to_gray(0).output(BaleNative.OUTPUT_UINT8_HWC);
+        try {
+            decoder.decode(encoded, pixels, 0);
+        } finally {
+            p.brightness(b).contrast(c).saturation(s).hue(hue).jitter_order(order).to_gray(gray).output(output);
+        }
+        decoder.lastStageNanos(stages);
+        long decodeNanos = stages[0];
+        long geometryNanos = stages[1];
+        long t0 = System.nanoTime();
+        hookImage.set(pixels, p.out_w(), p.out_h(), channels, p.content_w() > 0 ? p.content_w() : p.out_w());
+        hook.apply(index, hookImage);
+        long hookNanos = System.nanoTime() - t0;
+        decoder.transformPixels(pixels.clear().limit(bytes), channels, target, offset);
+        decoder.lastStageNanos(stages);
+        hookedStages[0] = decodeNanos;
+        hookedStages[1] = geometryNanos + hookNanos + stages[1];
+        hooked = true;
     }
 
     /** The real width of the last sample: a text line's before padding, else the output width. */
@@ -95,6 +149,12 @@ public final class SampleDecoder implements AutoCloseable {
 
     /** Nanoseconds the last decode spent decoding ([0]) and transforming ([1]); the array is reused. */
     public long[] lastStageNanos() {
+        if (hooked) {
+            hooked = false;
+            stages[0] = hookedStages[0];
+            stages[1] = hookedStages[1];
+            return stages;
+        }
         decoder.lastStageNanos(stages);
         return stages;
     }

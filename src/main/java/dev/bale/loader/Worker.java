@@ -33,6 +33,7 @@ final class Worker implements Runnable {
             reader = loader.container().newReader();
             decoder = new SampleDecoder(loader.transform(), loader.seed(), loader.channels(), loader.width(),
                     loader.height());
+            decoder.hook(loader.sampleHook());
         } catch (Throwable t) {
             // Fail every job instead of dying, so that nobody waits for this worker forever.
             broken = t;

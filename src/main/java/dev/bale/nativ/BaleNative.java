@@ -141,6 +141,9 @@ public class BaleNative {
     public static native int decode_transform(@Cast("const uint8_t*") BytePointer src, @Cast("size_t") long len,
             @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err, int err_len);
 
+    public static native int transform_pixels(@Cast("const uint8_t*") BytePointer pixels, int channels,
+            @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err, int err_len);
+
     public static native void last_stage_nanos(@Cast("int64_t*") LongPointer out);
 
     public static native void set_opencv_threads(int threads);
