@@ -63,5 +63,19 @@ class PreviewCommandTest {
         }
         Mat grid = opencv_imgcodecs.imread(out.resolve("grid.png").toString());
         assertTrue(grid.cols() >= 3 * padded && grid.rows() >= 2 * 24, grid.cols() + "x" + grid.rows());
+
+        // inspect on a text-labelled container: charset, label lengths, sizes from the headers.
+        captured.reset();
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = Main.run(new String[] {"inspect", container.toString()});
+        } finally {
+            System.setOut(saved);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        long chars = list.stream().flatMapToInt(l -> l.substring(l.indexOf('\t') + 1).codePoints()).distinct().count();
+        assertTrue(text.contains("charset       " + chars + " characters"), text);
+        assertTrue(text.contains("label length") && text.contains("aspect w/h"), text);
     }
 }
