@@ -41,12 +41,14 @@ class TorchvisionComparisonTest {
     static Path dir;
     private static Path png;
     private static ByteBuffer encoded;
+    private static boolean present;
 
     @BeforeAll
     static void check() throws Exception {
-        boolean present = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", "import torchvision")) == 0;
-        Assumptions.assumeTrue(present, "skipped: " + PYTHON + " with torchvision is not installed "
-                + "(bench/peer/install_peer.sh installs it)");
+        present = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", "import torchvision")) == 0;
+        if (!present) {
+            return;
+        }
         byte[] jpeg = SyntheticDataset.encode(new SyntheticDataset.Spec(1, 1, W, H, false, 3), 0);
         try (PointerScope scope = new PointerScope()) {
             Mat img = opencv_imgcodecs.imdecode(new Mat(1, jpeg.length, opencv_core.CV_8UC1, new BytePointer(jpeg)),
@@ -112,6 +114,8 @@ class TorchvisionComparisonTest {
 
     @Test
     void resizeRotateFlipCropAffinePerspective() throws Exception {
+        Assumptions.assumeTrue(present, "skipped: " + PYTHON + " with torchvision is not installed "
+                + "(bench/peer/install_peer.sh installs it)");
         assertClose(torchvision("F.resize(img, [200, 150], interpolation=BILINEAR, antialias=False)"),
                 bale(Transform.compose(Resize.to(200, 150)), 0, 150, 200), "resize");
         assertClose(torchvision("F.rotate(img, 30.0, interpolation=BILINEAR)"),
