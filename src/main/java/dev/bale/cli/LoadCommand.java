@@ -90,10 +90,6 @@ final class LoadCommand implements Callable<Integer> {
                     }
                     LoaderStats stats = loader.lastStats();
                     System.out.printf("epoch %d: %s%n", epoch, stats);
-                    if (stats.paddingFraction() > 0) {
-                        System.out.printf("epoch %d: %.1f%% of the delivered text-line pixels are padding%n", epoch,
-                                100 * stats.paddingFraction());
-                    }
                     if (ceiling) {
                         System.out.printf("epoch %d: %.1f%% of the ceiling; %.2f us per image beyond decode+transform%n",
                                 epoch, 100 * stats.imagesPerSecond() / limit,

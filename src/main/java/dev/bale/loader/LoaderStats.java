@@ -34,6 +34,7 @@ public record LoaderStats(long images, long batches, double seconds, double read
         return String.format("%,d images in %,d batches, %.2f s: %,.0f images/s; worker time: read %.2f s, "
                         + "decode %.2f s, transform %.2f s, waiting for a free buffer %.2f s; consumer waited %.2f s; "
                         + "%d skipped", images, batches, seconds, imagesPerSecond(), readSeconds, decodeSeconds,
-                transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped);
+                transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped)
+                + (paddingFraction > 0 ? String.format("; %.1f%% padding", 100 * paddingFraction) : "");
     }
 }

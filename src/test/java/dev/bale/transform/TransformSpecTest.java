@@ -49,6 +49,15 @@ class TransformSpecTest {
     }
 
     @Test
+    void thenAppendsOpsAndKeepsTheOutput() {
+        Transform t = Transform.compose(Resize.to(8, 8)).withOutput(Transform.Output.UINT8_CHW)
+                .then(RandomRotation.of(5), Grayscale.of(1));
+        assertEquals("resize=8x8,rotation=-5..5:0,gray=1", t.pipeline().spec());
+        assertEquals(Transform.Output.UINT8_CHW, t.output());
+        assertEquals(Transform.Channels.GRAY, t.channels());
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertMessage("unknown op 'blur'", "resize=8x8,blur=3");
         assertMessage("perspective=2:0.5: distortion_scale must be in [0, 1]", "perspective=2:0.5");
