@@ -42,7 +42,43 @@ struct TransformParams {
     int32_t output;                          // an OutputLayout
     float mean[3], std[3];                   // per RGB channel (index 0 for grayscale); OUTPUT_FLOAT32_CHW only
     int32_t expect_w, expect_h;  // if > 0, the decoded image must be exactly this size, else STATUS_BAD_GEOMETRY
+
+    // Pipelines (dev.bale.transform.Transform.compose): the geometric ops fused into one matrix.
+    int32_t warp;        // nonzero: ignore crop_* and flip; output pixel (u, v) samples the source at
+                         // matrix * (u, v, 1) (projective; pixel centres are integers, in FULL-SIZE
+                         // source pixels, whatever `reduce` is), bilinear, in ONE cv::warpAffine (when
+                         // the last row is 0 0 1) or cv::warpPerspective pass. `reduce` is then the
+                         // largest decode reduction allowed; the matrix is mapped onto what was decoded.
+    double matrix[9];    // row-major 3x3, output pixel centres -> source pixel centres
+    int32_t fill;        // 0..255: output pixels that map outside the source, and text-line padding
+    int32_t content_w;   // 0: the image fills out_w; else 1..out_w: the image is content_w wide at the
+                         // left, columns [content_w, out_w) are `fill` (colour ops see only the image)
+    float hue;           // hue shift in turns of the colour wheel, [-0.5, 0.5]; 0 leaves hue alone
+    int32_t jitter_order;  // order of the colour ops, 4 bits each from the lowest: 0 brightness,
+                           // 1 contrast, 2 saturation, 3 hue. 0 means 0x3210 (that order)
+    int32_t to_gray;     // nonzero: after jitter, a colour image becomes its gray level in all 3 channels
 };
+
+// The decode step, as one contract that any decoder implements (today OpenCV's imdecode, see
+// transform.cpp; a libjpeg-turbo region decoder can take its place unchanged):
+//
+//   decode_region(src, len, grayscale, region, max_reduce) -> pixels, offset_x, offset_y, scale
+//
+// * region: the source pixels the output needs, [x, x + w) x [y, y + h) in FULL-SIZE source pixels
+//   (the bounding box of the inverse-mapped output rectangle, widened by the interpolation's reach);
+//   w == 0 asks for the whole image. It may extend past the image: it is clipped.
+// * max_reduce: 1, 2, 4 or 8, the largest DCT scale-down allowed; the decoder picks scale <= it
+//   (a PNG always gets 1, a JPEG exactly max_reduce). Decoded pixels at scale r are libjpeg's:
+//   the image is ceil(W / r) x ceil(H / r).
+// * pixels: 8-bit BGR or gray, covering AT LEAST the clipped region (it may return more: OpenCV's
+//   imdecode returns the whole image). Decoded pixel (i, j) covers source pixels
+//   [offset_x + scale * i, offset_x + scale * (i + 1)) x [offset_y + scale * j, ...), so a source
+//   pixel centre xs maps to decoded (xs + 0.5 - offset_x) / scale - 0.5. offset_x and offset_y are
+//   multiples of scale, and the pixels are exactly those of a full decode at that scale, cropped.
+// * also returned: full_w, full_h, the size of the whole image at that scale (for expect_w/h).
+//
+// Everything after it (crop + resize, or the one warp; colour; layout) sees only that mapping.
+// Raw-pixel input is a separate step feeding the same mapping (offset 0, scale 1).
 
 // A TransformParams that decodes at full size, keeps 3 channels and changes nothing; the caller
 // still has to set the crop and output size.
@@ -56,11 +92,21 @@ BALE_API size_t output_bytes(const TransformParams& p);
 // Steps, in order, all OpenCV: imdecode (EXIF orientation ignored, so the decoded size is the
 // header's size divided by reduce, rounded up for JPEG) -> crop -> resize (INTER_LINEAR) if the
 // crop is not out_w x out_h -> flip -> brightness, contrast, saturation -> BGR to RGB -> layout.
+// With warp set, crop + resize + flip are one warp by `matrix` instead; colour ops run in
+// jitter_order (hue included), then to_gray, then the layout (normalization fused into it).
 // Returns STATUS_OK, or another Status with a message in err (truncated to err_len, NUL-terminated;
 // err may be null). Never reads outside src or writes outside dst[0, output_bytes(p)). A PNG whose
 // chunks claim more bytes than len is refused before OpenCV, which would allocate what they claim.
 // Thread-safe: scratch images are per thread.
 BALE_API int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, void* dst,
+                              char* err, int err_len);
+
+// The second half of decode_transform, for callers that run their own code on the image between
+// the geometry and the colour ops (Java's sample hook): `pixels` is out_w x out_h, uint8, RGB
+// interleaved (3 channels) or gray (1), exactly what decode_transform writes as OUTPUT_UINT8_HWC with
+// neutral colour parameters; applies p's colour ops (to the first content_w columns), to_gray and
+// the layout into dst. Crop, reduce, warp and expect_* are ignored. Same statuses and thread safety.
+BALE_API int transform_pixels(const uint8_t* pixels, int32_t channels, const TransformParams& p, void* dst,
                               char* err, int err_len);
 
 // Nanoseconds the calling thread's last decode_transform spent decoding (out[0]) and on everything

@@ -53,7 +53,12 @@ public final class Bench {
         List<DatasetResult> datasets = new ArrayList<>();
         if (options.source() != null) {
             Source source = options.list() != null ? Source.list(options.list(), options.source()) : Source.folder(options.source());
-            datasets.add(dataset("user", "your data: " + options.source(), source, 64, Transform.eval(), peerAbsent));
+            Transform transform = options.transform() != null ? options.transform() : Transform.eval();
+            // The peer knows torchvision's eval preset and plain decoding only.
+            String userPeer = peerAbsent != null || transform.mode() == Transform.Mode.EVAL
+                    || transform.mode() == Transform.Mode.NONE ? peerAbsent
+                    : "the peer runs the eval preset or plain decoding only, not " + transform.mode().name().toLowerCase();
+            datasets.add(dataset("user", "your data: " + options.source(), source, 64, transform, userPeer));
         } else {
             int photos = options.quick() ? 400 : 3000;
             int tiny = options.quick() ? 10_000 : 60_000;
@@ -106,7 +111,7 @@ public final class Bench {
                 RawRead.Rate read1 = RawRead.container(container, 1, 3);
                 RawRead.Rate readW = RawRead.container(container, w, 4);
                 double eval = loaderRate(container, transform, w, batch, seconds());
-                double train = transform.mode() == Transform.Mode.NONE ? 0
+                double train = transform.mode() == Transform.Mode.NONE || transform.mode() == Transform.Mode.PIPELINE ? 0
                         : loaderRate(container, Transform.train(transform.crop()), w, batch, seconds());
                 int[] check = Correctness.check(container, source, transform, w, options.quick() ? 64 : 256);
                 layouts.add(new LayoutResult(layout.id(), pack.seconds(), pack.bytesOnDisk(), pack.sizeRatio(),

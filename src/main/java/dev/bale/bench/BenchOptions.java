@@ -14,7 +14,12 @@ import java.util.List;
  * @param out     where the report, JSON and charts go
  * @param quick   small datasets and fewer peer runs: finishes in about two minutes on 2 cores
  * @param peer    whether to run PyTorch's DataLoader beside Bale
+ * @param transform what the loader does to the user's data (null: the eval preset); generated data keeps its own
  */
 public record BenchOptions(Path source, Path list, int workers, List<Layout> layouts, Path out, boolean quick,
-                           boolean peer) {
+                           boolean peer, dev.bale.transform.Transform transform) {
+
+    public BenchOptions(Path source, Path list, int workers, List<Layout> layouts, Path out, boolean quick, boolean peer) {
+        this(source, list, workers, layouts, out, quick, peer, null);
+    }
 }

@@ -45,8 +45,16 @@ public final class DecodeCeiling {
         }
         NativeDecoder.setOpenCvThreads(1); // as the loader runs it
         int side = transform.mode() == Transform.Mode.NONE ? Math.max(first.width(), first.height()) : transform.crop();
+        int outW = first.width();
+        int outH = first.height();
+        if (transform.mode() == Transform.Mode.PIPELINE) {
+            int[] size = transform.pipeline().outputSize(first.width(), first.height());
+            outW = size[0];
+            outH = size[1];
+            side = Math.max(outW, outH);
+        }
         ByteBuffer out = ByteBuffer.allocateDirect(channels * side * side * transform.elementBytes());
-        try (SampleDecoder decoder = new SampleDecoder(transform, 0, channels, first.width(), first.height())) {
+        try (SampleDecoder decoder = new SampleDecoder(transform, 0, channels, outW, outH)) {
             long done = 0;
             long start = 0;
             for (int pass = 0; ; pass++) {

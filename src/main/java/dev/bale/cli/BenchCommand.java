@@ -60,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "2000", description = "--remote: generated images when no SOURCE (default: ${DEFAULT-VALUE}).")
     int images;
 
+    /** What the loader does to the user's data (the generated datasets keep eval and none). */
+    @picocli.CommandLine.Mixin
+    TransformOptions transformOptions;
+
     @Override
     public Integer call() throws Exception {
         if (remote) {
@@ -83,7 +87,8 @@ final class BenchCommand implements Callable<Integer> {
             dev.bale.bench.ForeignBench.run(source, open.options(), layouts, threads, quick, out, System.out);
             return 0;
         }
-        run(new BenchOptions(source, list, threads, layouts, out, quick, !noPeer));
+        run(new BenchOptions(source, list, threads, layouts, out, quick, !noPeer,
+                source != null ? transformOptions.build() : null));
         return 0;
     }
 

@@ -31,6 +31,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "In the bench, skip PyTorch's DataLoader.")
     boolean noPeer;
 
+    @Option(names = "--ocr", description = "Text recognition instead: generated text lines (putText) packed into the "
+            + "SQLite layout, streamed as text-line batches with CTC targets, and previewed.")
+    boolean ocr;
+
     @Option(names = "--threads", defaultValue = "4", description = "Threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -38,6 +42,11 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1");
+        }
+        if (ocr) {
+            dev.bale.demo.OcrDemo.run(dir, Math.max(images, 1000), Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    System.out);
+            return 0;
         }
         SyntheticDataset.Spec spec = tiny ? SyntheticDataset.Spec.tiny(images) : SyntheticDataset.Spec.photos(images, 500, 375);
         List<Demo.Row> rows = Demo.run(dir, spec, Math.max(1, threads), System.out, Progress::new);

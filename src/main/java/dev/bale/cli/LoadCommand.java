@@ -9,7 +9,6 @@ import dev.bale.loader.LoaderStats;
 import dev.bale.sample.Sampler;
 import dev.bale.transform.Transform;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,24 +35,15 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Worker threads (default: one per core).")
     Integer workers;
 
-    @Option(names = "--transform", defaultValue = "eval", paramLabel = "eval|train|none",
-            description = "eval: resize + centre crop; train: random resized crop + flip; none: decode only (default: ${DEFAULT-VALUE}).")
-    String transform;
-
-    @Option(names = "--crop", defaultValue = "224", description = "Output size (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(names = "--resize", defaultValue = "256", description = "eval: shorter side before the crop (default: ${DEFAULT-VALUE}).")
-    int resize;
-
-    @Option(names = "--uint8", description = "uint8 CHW output, not normalized (normalize on the GPU).")
-    boolean uint8;
-
-    @Option(names = "--exact", description = "Never decode JPEGs at reduced scale.")
-    boolean exact;
+    @picocli.CommandLine.Mixin
+    TransformOptions transformOptions;
 
     @Option(names = "--shuffle", description = "A new order every epoch.")
     boolean shuffle;
+
+    @Option(names = "--bucket", description = "Batch records of similar aspect ratio together (text lines: less padding); "
+            + "buckets and their order are shuffled every epoch from the seed.")
+    boolean bucket;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed for order and augmentation (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -91,16 +81,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Transform t = switch (transform.toLowerCase(Locale.ROOT)) {
-            case "eval" -> Transform.eval(resize, crop);
-            case "train" -> Transform.train(crop);
-            case "none" -> Transform.none();
-            default -> throw new IllegalArgumentException("--transform must be eval, train or none, not '" + transform + "'");
-        };
-        t = t.withReducedDecode(!exact);
-        if (uint8) {
-            t = t.withOutput(Transform.Output.UINT8_CHW);
-        }
+        Transform t = transformOptions.build();
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
@@ -131,9 +112,13 @@ final class LoadCommand implements Callable<Integer> {
             if (workers != null) {
                 builder.workers(workers);
             }
+            if (bucket) {
+                builder.sampler(dev.bale.sample.WidthBucketSampler.of(dev.bale.loader.RecordShapes.aspectRatios(container),
+                        batch, seed));
+            }
             try (DataLoader loader = builder.build()) {
                 System.out.printf("%s: %,d records, %s, batch %d of %s, %d workers%n", path, container.size(),
-                        t.mode().name().toLowerCase(Locale.ROOT), batch,
+                        TransformOptions.describe(t), batch,
                         java.util.Arrays.toString(java.util.Arrays.copyOfRange(loader.batchShape(), 1, 4)),
                         workers != null ? workers : Runtime.getRuntime().availableProcessors());
                 double limit = 0;

@@ -26,6 +26,9 @@ public final class Batch implements AutoCloseable {
     private final int size;
     private BatchTensor images;
     private BatchTensor labels;
+    private BatchTensor widths;
+    /** Text lines: the images cut to the batch's padded width, a view over {@link #images}. */
+    private Tensor narrowedImages;
     private boolean released;
     private boolean held;
     private boolean copiedToDevice;
@@ -63,7 +66,96 @@ public final class Batch implements AutoCloseable {
             shape[0] = size;
             images = new BatchTensor(slot.imageBuffer(), shape, loader.elementType());
         }
-        return images.tensor();
+        int width = paddedWidth();
+        if (width == loader.width()) {
+            return images.tensor();
+        }
+        if (narrowedImages == null) {
+            // Text lines cut to the batch's width: a strided view, no copy.
+            int widthDim = loader.transform().output() == dev.bale.transform.Transform.Output.UINT8_HWC ? 2 : 3;
+            narrowedImages = images.tensor().narrow(widthDim, 0, width);
+        }
+        return narrowedImages;
+    }
+
+    /**
+     * Width of {@link #images()}: the loader's, or for text lines under
+     * {@link dev.bale.transform.TextLine.PadPolicy#BATCH_MAX} the widest line rounded up to 8.
+     */
+    public int paddedWidth() {
+        checkLive();
+        if (loader.padPolicy() != dev.bale.transform.TextLine.PadPolicy.BATCH_MAX) {
+            return loader.width();
+        }
+        long widest = 1;
+        for (int i = 0; i < size; i++) {
+            widest = Math.max(widest, slot.widthBuffer().getLong(i * Long.BYTES));
+        }
+        return (int) Math.min(loader.width(), (widest + 7) / 8 * 8);
+    }
+
+    /** The real width of each sample (a text line's before padding) as an int64 tensor [N]; no copy. The batch owns it. */
+    public Tensor widths() {
+        checkLive();
+        if (widths == null) {
+            widths = new BatchTensor(slot.widthBuffer(), new long[] {size}, torch.ScalarType.Long);
+        }
+        return widths.tensor();
+    }
+
+    /** Real width of sample {@code i}. */
+    public int width(int i) {
+        checkLive();
+        java.util.Objects.checkIndex(i, size);
+        return (int) slot.widthBuffer().getLong(i * Long.BYTES);
+    }
+
+    /** The samples' labels as text, exactly as packed (the class names; the number for unnamed classes). */
+    public String[] texts() {
+        checkLive();
+        dev.bale.container.Manifest manifest = loader.container().manifest();
+        String[] texts = new String[size];
+        for (int i = 0; i < size; i++) {
+            texts[i] = manifest.label((int) label(i));
+        }
+        return texts;
+    }
+
+    /** The samples' record keys (their source paths). */
+    public String[] keys() {
+        checkLive();
+        String[] keys = new String[size];
+        for (int i = 0; i < size; i++) {
+            keys[i] = loader.key(slot.indices[i]);
+        }
+        return keys;
+    }
+
+    /**
+     * CTC targets of the labels: every label's character ids concatenated, and each label's length,
+     * as new int64 tensors the caller owns (close them). A character outside {@code charset} fails
+     * naming the record, unless the charset maps it to {@code <unk>}.
+     */
+    public CtcTargets targets(dev.bale.text.Charset charset) {
+        checkLive();
+        String[] texts = texts();
+        int[][] ids = new int[size][];
+        int total = 0;
+        for (int i = 0; i < size; i++) {
+            int record = slot.indices[i];
+            ids[i] = charset.encode(texts[i], () -> "record " + record + " (" + loader.key(record) + ")");
+            total += ids[i].length;
+        }
+        long[] flat = new long[total];
+        long[] lengths = new long[size];
+        int at = 0;
+        for (int i = 0; i < size; i++) {
+            lengths[i] = ids[i].length;
+            for (int id : ids[i]) {
+                flat[at++] = id;
+            }
+        }
+        return new CtcTargets(CtcTargets.tensor(flat), CtcTargets.tensor(lengths));
     }
 
     /**
@@ -162,6 +254,9 @@ public final class Batch implements AutoCloseable {
     public void close() {
         if (!released) {
             released = true;
+            if (narrowedImages != null) {
+                narrowedImages.close(); // a view of the batch's storage: it must not count as a use of it
+            }
             try {
                 if (copiedToDevice) {
                     // An asynchronous copy may still be reading the buffer.
@@ -172,6 +267,9 @@ public final class Batch implements AutoCloseable {
                     copies++;
                 }
                 if (labels != null && labels.release()) {
+                    copies++;
+                }
+                if (widths != null && widths.release()) {
                     copies++;
                 }
                 loader.countCopiesOnRelease(copies);

@@ -46,6 +46,7 @@ public final class DataLoader implements AutoCloseable {
     private final long seed;
     private final BadSamplePolicy onBadSample;
     private final int readAheadShards;
+    private final SampleHook sampleHook;
     private final int channels;
     private final int height;
     private final int width;
@@ -63,6 +64,8 @@ public final class DataLoader implements AutoCloseable {
     private List<ElasticSampler.Segment> resumedAfter = List.of();
     private LoaderStats lastStats;
     private final java.util.concurrent.atomic.AtomicLong copiesOnRelease = new java.util.concurrent.atomic.AtomicLong();
+    /** The consumer's reader for {@link Batch#keys()}, opened on first use. */
+    private dev.bale.container.RecordReader keyReader;
 
     private DataLoader(Builder b) {
         this.container = b.container;
@@ -72,6 +75,7 @@ public final class DataLoader implements AutoCloseable {
         this.seed = b.seed;
         this.onBadSample = b.onBadSample;
         this.readAheadShards = b.readAheadShards;
+        this.sampleHook = b.sampleHook;
         this.sampler = b.sampler != null ? b.sampler
                 : b.world > 0 ? Sampler.sharded(container instanceof ShardedContainer dataset ? dataset.shardRecords()
                         : new int[] {container.size()}, b.rank, b.world, b.shuffle, b.seed, b.dropLast, b.shuffleShards)
@@ -280,6 +284,23 @@ public final class DataLoader implements AutoCloseable {
         return container;
     }
 
+    /** Key of record {@code index}, read with the consumer side's own reader. */
+    synchronized String key(int index) {
+        if (closed) {
+            throw new IllegalStateException("loader is closed");
+        }
+        if (keyReader == null) {
+            keyReader = container.newReader();
+        }
+        return keyReader.key(index);
+    }
+
+    /** For a text-line transform, how its batches are cut; null otherwise. */
+    dev.bale.transform.TextLine.PadPolicy padPolicy() {
+        return transform.mode() == Transform.Mode.PIPELINE && transform.pipeline().textLine() != null
+                ? transform.pipeline().padPolicy() : null;
+    }
+
     Transform transform() {
         return transform;
     }
@@ -290,6 +311,10 @@ public final class DataLoader implements AutoCloseable {
 
     BadSamplePolicy onBadSample() {
         return onBadSample;
+    }
+
+    SampleHook sampleHook() {
+        return sampleHook;
     }
 
     public int batchSize() {
@@ -353,6 +378,12 @@ public final class DataLoader implements AutoCloseable {
         // Batches still out let go of their tensors (copying out what is still used) before the memory goes.
         releaseHeld();
         freeRing();
+        synchronized (this) {
+            if (keyReader != null) {
+                keyReader.close();
+                keyReader = null;
+            }
+        }
     }
 
     /** Releases every batch still out: the current one and held ones. */
@@ -407,6 +438,7 @@ public final class DataLoader implements AutoCloseable {
         private int rank;
         private int world;
         private int shuffleShards = 1;
+        private SampleHook sampleHook;
 
         private Builder(Container container) {
             this.container = Objects.requireNonNull(container);
@@ -506,6 +538,15 @@ public final class DataLoader implements AutoCloseable {
                 throw new IllegalArgumentException("readAheadShards must not be negative");
             }
             this.readAheadShards = shards;
+            return this;
+        }
+
+        /**
+         * Java code run in the workers on each sample's uint8 image after the geometric ops and
+         * before colour ops and normalization (see {@link SampleHook}); null for none.
+         */
+        public Builder withSampleHook(SampleHook hook) {
+            this.sampleHook = hook;
             return this;
         }
 

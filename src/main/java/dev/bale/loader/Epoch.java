@@ -16,6 +16,9 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
     private int next;
     private long waitNanos;
     private long images;
+    /** Text lines: real pixels columns and delivered columns (the batch's width) summed over samples. */
+    private long realColumns;
+    private long paddedColumns;
     private Batch previous;
     private boolean closed;
     private boolean iterated;
@@ -103,6 +106,13 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         Batch taken = new Batch(loader, slot, job.epoch, batch, size);
         slot.holder = taken;
         previous = taken;
+        if (loader.padPolicy() != null) {
+            int width = taken.paddedWidth();
+            for (int i = 0; i < size; i++) {
+                realColumns += taken.width(i);
+            }
+            paddedColumns += (long) width * size;
+        }
         return taken;
     }
 
@@ -133,6 +143,6 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         double seconds = (System.nanoTime() - started) / 1e9;
         loader.recordStats(new LoaderStats(images, next - job.firstBatch, seconds, job.readNanos.sum() / 1e9,
                 job.decodeNanos.sum() / 1e9, job.transformNanos.sum() / 1e9, job.waitNanos.sum() / 1e9, waitNanos / 1e9,
-                job.skipped.sum()));
+                job.skipped.sum(), paddedColumns == 0 ? 0 : 1 - (double) realColumns / paddedColumns));
     }
 }

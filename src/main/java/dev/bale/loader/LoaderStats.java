@@ -13,9 +13,17 @@ package dev.bale.loader;
  * @param waitBufferSeconds workers waiting for the consumer to release a batch buffer
  * @param waitBatchSeconds  the consumer waiting for the next batch to be ready
  * @param skipped           bad samples replaced (policy SKIP)
+ * @param paddingFraction   text lines: the share of delivered pixels (within each batch's width) that is padding; else 0
  */
 public record LoaderStats(long images, long batches, double seconds, double readSeconds, double decodeSeconds,
-                          double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped) {
+                          double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped,
+                          double paddingFraction) {
+
+    public LoaderStats(long images, long batches, double seconds, double readSeconds, double decodeSeconds,
+                       double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped) {
+        this(images, batches, seconds, readSeconds, decodeSeconds, transformSeconds, waitBufferSeconds, waitBatchSeconds,
+                skipped, 0);
+    }
 
     public double imagesPerSecond() {
         return seconds == 0 ? 0 : images / seconds;
@@ -26,6 +34,7 @@ public record LoaderStats(long images, long batches, double seconds, double read
         return String.format("%,d images in %,d batches, %.2f s: %,.0f images/s; worker time: read %.2f s, "
                         + "decode %.2f s, transform %.2f s, waiting for a free buffer %.2f s; consumer waited %.2f s; "
                         + "%d skipped", images, batches, seconds, imagesPerSecond(), readSeconds, decodeSeconds,
-                transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped);
+                transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped)
+                + (paddingFraction > 0 ? String.format("; %.1f%% padding", 100 * paddingFraction) : "");
     }
 }

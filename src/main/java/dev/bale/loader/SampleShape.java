@@ -20,7 +20,8 @@ final class SampleShape {
         if (container.size() == 0) {
             throw new IllegalArgumentException(container.path() + ": the container has no records");
         }
-        boolean resized = transform.mode() != Transform.Mode.NONE;
+        boolean resized = transform.mode() != Transform.Mode.NONE
+                && (transform.mode() != Transform.Mode.PIPELINE || transform.pipeline().fixedSize());
         try (RecordReader reader = container.newReader()) {
             ImageHeader first = null;
             int firstIndex = -1;
@@ -38,7 +39,7 @@ final class SampleShape {
                     throw new IllegalArgumentException(container.path() + ": record " + i + " (" + reader.key(i)
                             + ") is " + header.get().width() + "x" + header.get().height() + " but record " + firstIndex
                             + " is " + first.width() + "x" + first.height()
-                            + "; images of different sizes need a resizing transform (eval or train)");
+                            + "; images of different sizes need a transform with a fixed output size");
                 }
             }
             if (first == null) {
@@ -49,6 +50,10 @@ final class SampleShape {
                 case RGB -> 3;
                 case AUTO -> first.channels() == 1 || first.channels() == 2 ? 1 : 3;
             };
+            if (transform.mode() == Transform.Mode.PIPELINE) {
+                int[] size = transform.pipeline().outputSize(first.width(), first.height());
+                return new int[] {channels, size[1], size[0]};
+            }
             return resized ? new int[] {channels, transform.crop(), transform.crop()}
                     : new int[] {channels, first.height(), first.width()};
         }

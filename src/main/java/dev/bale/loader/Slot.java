@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Slot {
     final HostMemory images;
     final HostMemory labels;
+    /** Real width of each sample (a text line's before padding), int64. */
+    final HostMemory widths;
     final int[] indices;
     final AtomicInteger filled = new AtomicInteger();
     volatile int assigned;
@@ -22,6 +24,7 @@ final class Slot {
     Slot(long imageBytes, int batchSize, boolean pin) {
         this.images = HostMemory.allocate(imageBytes, pin);
         this.labels = HostMemory.allocate((long) batchSize * Long.BYTES, pin);
+        this.widths = HostMemory.allocate((long) batchSize * Long.BYTES, false);
         this.indices = new int[batchSize];
     }
 
@@ -33,8 +36,13 @@ final class Slot {
         return labels.buffer();
     }
 
+    ByteBuffer widthBuffer() {
+        return widths.buffer();
+    }
+
     void free() {
         images.close();
         labels.close();
+        widths.close();
     }
 }

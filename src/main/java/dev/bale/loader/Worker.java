@@ -33,6 +33,7 @@ final class Worker implements Runnable {
             reader = loader.container().newReader();
             decoder = new SampleDecoder(loader.transform(), loader.seed(), loader.channels(), loader.width(),
                     loader.height());
+            decoder.hook(loader.sampleHook());
         } catch (Throwable t) {
             // Fail every job instead of dying, so that nobody waits for this worker forever.
             broken = t;
@@ -106,6 +107,7 @@ final class Worker implements Runnable {
                     return; // failed; the job carries the failure
                 }
                 slot.labelBuffer().putLong(slotIndex * Long.BYTES, classIds[used]);
+                slot.widthBuffer().putLong(slotIndex * Long.BYTES, decoder.lastWidth());
                 slot.indices[slotIndex] = used;
                 if (slot.filled.incrementAndGet() == job.plan.size(batch)) {
                     slot.ready = batch;

@@ -109,6 +109,30 @@ public class BaleNative {
         public native TransformParams expect_w(int setter);
         public native int expect_h();
         public native TransformParams expect_h(int setter);
+        public native int warp();
+        public native TransformParams warp(int setter);
+
+        /** Element {@code i} (row-major) of the 3x3 {@code matrix}; i is checked, as for {@link #mean(int)}. */
+        public double matrix(int i) {
+            return matrix_at(Objects.checkIndex(i, 9));
+        }
+
+        public TransformParams matrix(int i, double setter) {
+            return matrix_at(Objects.checkIndex(i, 9), setter);
+        }
+
+        @Name("matrix") private native double matrix_at(int i);
+        @Name("matrix") private native TransformParams matrix_at(int i, double setter);
+        public native int fill();
+        public native TransformParams fill(int setter);
+        public native int content_w();
+        public native TransformParams content_w(int setter);
+        public native float hue();
+        public native TransformParams hue(float setter);
+        public native int jitter_order();
+        public native TransformParams jitter_order(int setter);
+        public native int to_gray();
+        public native TransformParams to_gray(int setter);
     }
 
     /** {@code bale::RawShape} (raw.h): the layout of raw pixels handed to {@link #transform_raw}. */
@@ -146,6 +170,9 @@ public class BaleNative {
     public static native @Cast("size_t") long output_bytes(@Const @ByRef TransformParams p);
 
     public static native int decode_transform(@Cast("const uint8_t*") BytePointer src, @Cast("size_t") long len,
+            @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err, int err_len);
+
+    public static native int transform_pixels(@Cast("const uint8_t*") BytePointer pixels, int channels,
             @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err, int err_len);
 
     public static native void last_stage_nanos(@Cast("int64_t*") LongPointer out);

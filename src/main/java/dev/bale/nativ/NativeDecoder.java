@@ -110,6 +110,36 @@ public final class NativeDecoder implements AutoCloseable {
     }
 
     /**
+     * The colour ops and layout of the current parameters applied to {@code pixels}, an
+     * out_w x out_h uint8 image, RGB interleaved or gray, in a direct buffer (see
+     * {@code bale::transform_pixels}); written to {@code target} at {@code offset}.
+     */
+    public void transformPixels(ByteBuffer pixels, int channels, ByteBuffer target, long offset) {
+        if (params.isNull()) {
+            throw new IllegalStateException("decoder is closed");
+        }
+        requireDirect(pixels, "pixels");
+        requireDirect(target, "target");
+        long bytes = outputBytes();
+        long need = (long) params.out_w() * params.out_h() * channels;
+        if (pixels.remaining() < need) {
+            throw new IndexOutOfBoundsException("pixels hold " + pixels.remaining() + " bytes, " + need + " needed");
+        }
+        if (offset < 0 || offset > target.capacity() - bytes) {
+            throw new IndexOutOfBoundsException(
+                    bytes + " bytes at offset " + offset + " do not fit in a buffer of " + target.capacity());
+        }
+        int status;
+        try (BytePointer source = new BytePointer(pixels)) {
+            status = BaleNative.transform_pixels(source, channels, params, base(target).position(offset), error,
+                    ERROR_CAPACITY);
+        }
+        if (status != BaleNative.STATUS_OK) {
+            throw new NativeDecodeException(status, error.getString());
+        }
+    }
+
+    /**
      * Nanoseconds the last {@link #decode} on this thread spent decoding ({@code [0]}) and on the
      * transform after it ({@code [1]}), written into {@code into}.
      */

@@ -20,11 +20,25 @@ public final class SamplePlan {
     public float brightness = 1;
     public float contrast = 1;
     public float saturation = 1;
+    /** Pipelines: true when {@link #matrix} is warped in one pass instead of crop + resize + flip. */
+    public boolean warp;
+    /** Output pixel centre -> full-size source pixel centre, row-major 3x3 (see transform.h). */
+    public final double[] matrix = new double[9];
+    /** 0..255: outside the source, and a text line's padding. */
+    public int fill;
+    /** Width of the image within the output (a text line); 0 when it fills {@link #outWidth}. */
+    public int contentWidth;
+    public float hue;
+    /** Colour op order, 4 bits per op (see transform.h); 0: brightness, contrast, saturation, hue. */
+    public int jitterOrder;
+    public boolean gray;
 
     @Override
     public String toString() {
         return "SamplePlan[reduce=" + reduce + ", crop=" + cropX + "," + cropY + " " + cropWidth + "x" + cropHeight
                 + " -> " + outWidth + "x" + outHeight + ", flip=" + flip + ", b/c/s=" + brightness + "/" + contrast
-                + "/" + saturation + "]";
+                + "/" + saturation + (warp ? ", warp=" + java.util.Arrays.toString(matrix) : "")
+                + (contentWidth > 0 ? ", content=" + contentWidth : "") + (hue != 0 ? ", hue=" + hue : "")
+                + (jitterOrder != 0 ? ", order=" + Integer.toHexString(jitterOrder) : "") + (gray ? ", gray" : "") + "]";
     }
 }

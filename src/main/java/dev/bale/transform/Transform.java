@@ -16,9 +16,11 @@ import java.util.Arrays;
  */
 public record Transform(Mode mode, int resize, int crop, double minScale, double maxScale, double minRatio,
                         double maxRatio, double flipProbability, float brightness, float contrast, float saturation,
-                        Output output, float[] mean, float[] std, Channels channels, boolean reducedDecode) {
+                        Output output, float[] mean, float[] std, Channels channels, boolean reducedDecode,
+                        Pipeline pipeline) {
 
-    public enum Mode { NONE, EVAL, TRAIN }
+    /** PIPELINE: {@link #compose}d ops; {@link #pipeline()} holds them (null for the other modes). */
+    public enum Mode { NONE, EVAL, TRAIN, PIPELINE }
 
     public enum Output { FLOAT_CHW, UINT8_CHW, UINT8_HWC }
 
@@ -27,6 +29,14 @@ public record Transform(Mode mode, int resize, int crop, double minScale, double
 
     public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+    /** The transform without a pipeline (modes NONE, EVAL, TRAIN), as before pipelines existed. */
+    public Transform(Mode mode, int resize, int crop, double minScale, double maxScale, double minRatio,
+                     double maxRatio, double flipProbability, float brightness, float contrast, float saturation,
+                     Output output, float[] mean, float[] std, Channels channels, boolean reducedDecode) {
+        this(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, flipProbability, brightness, contrast,
+                saturation, output, mean, std, channels, reducedDecode, null);
+    }
 
     public Transform {
         mean = mean.clone();
@@ -39,7 +49,10 @@ public record Transform(Mode mode, int resize, int crop, double minScale, double
                 throw new IllegalArgumentException("std values must be positive: " + Arrays.toString(std));
             }
         }
-        if (mode != Mode.NONE && (crop < 1 || (mode == Mode.EVAL && resize < crop))) {
+        if ((mode == Mode.PIPELINE) != (pipeline != null)) {
+            throw new IllegalArgumentException("a pipeline transform needs its ops, and only it has them");
+        }
+        if (mode != Mode.NONE && mode != Mode.PIPELINE && (crop < 1 || (mode == Mode.EVAL && resize < crop))) {
             throw new IllegalArgumentException("need 1 <= crop <= resize, got resize " + resize + ", crop " + crop);
         }
         if (!(0 < minScale && minScale <= maxScale && maxScale <= 1 && 0 < minRatio && minRatio <= maxRatio)) {
@@ -78,33 +91,92 @@ public record Transform(Mode mode, int resize, int crop, double minScale, double
 
     public Transform withColorJitter(float brightness, float contrast, float saturation) {
         return new Transform(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, flipProbability, brightness,
-                contrast, saturation, output, mean, std, channels, reducedDecode);
+                contrast, saturation, output, mean, std, channels, reducedDecode, pipeline);
     }
 
     public Transform withOutput(Output output) {
         return new Transform(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, flipProbability, brightness,
-                contrast, saturation, output, mean, std, channels, reducedDecode);
+                contrast, saturation, output, mean, std, channels, reducedDecode, pipeline);
     }
 
     public Transform withNormalization(float[] mean, float[] std) {
         return new Transform(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, flipProbability, brightness,
-                contrast, saturation, output, mean, std, channels, reducedDecode);
+                contrast, saturation, output, mean, std, channels, reducedDecode, pipeline);
     }
 
     public Transform withChannels(Channels channels) {
         return new Transform(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, flipProbability, brightness,
-                contrast, saturation, output, mean, std, channels, reducedDecode);
+                contrast, saturation, output, mean, std, channels, reducedDecode, pipeline);
     }
 
     /** Whether a JPEG may be decoded at 1/2, 1/4 or 1/8 scale when the output is that much smaller. */
     public Transform withReducedDecode(boolean reducedDecode) {
         return new Transform(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, flipProbability, brightness,
-                contrast, saturation, output, mean, std, channels, reducedDecode);
+                contrast, saturation, output, mean, std, channels, reducedDecode, pipeline);
     }
 
     public Transform withFlipProbability(double p) {
         return new Transform(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, p, brightness,
-                contrast, saturation, output, mean, std, channels, reducedDecode);
+                contrast, saturation, output, mean, std, channels, reducedDecode, pipeline);
+    }
+
+    /**
+     * torchvision's {@code Compose}: the ops in order, all geometric ones fused into one matrix and
+     * one resampling pass, colour ops and normalization into one pass over the output. Output float32
+     * CHW in [0, 1] unless a {@link Normalize} says otherwise; one gray channel after
+     * {@code Grayscale.of(1)}, else RGB (or 1 channel for grayscale data, as the presets).
+     */
+    public static Transform compose(Op... ops) {
+        return compose(java.util.List.of(ops), TextLine.PadPolicy.BATCH_MAX);
+    }
+
+    public static Transform compose(java.util.List<Op> ops, TextLine.PadPolicy padPolicy) {
+        float[] mean = {0, 0, 0};
+        float[] std = {1, 1, 1};
+        Channels channels = Channels.AUTO;
+        for (Op op : ops) {
+            if (op instanceof Normalize n) {
+                mean = n.mean();
+                std = n.std();
+            } else if (op instanceof Grayscale g && g.channels() == 1) {
+                channels = Channels.GRAY;
+            }
+        }
+        return new Transform(Mode.PIPELINE, 0, 0, 0.08, 1, 3.0 / 4, 4.0 / 3, 0, 0, 0, 0, Output.FLOAT_CHW, mean, std,
+                channels, true, new Pipeline(ops, padPolicy));
+    }
+
+    /**
+     * Text lines for recognition (see {@link TextLine}): height {@code height}, at most 512 wide, padded
+     * with 0 to the widest line of the batch rounded up to 8; float [0, 1], gray or RGB as the data.
+     */
+    public static Transform textLine(int height) {
+        return textLine(height, 512, 0, TextLine.PadPolicy.BATCH_MAX);
+    }
+
+    public static Transform textLine(int height, int maxWidth, int pad, TextLine.PadPolicy policy) {
+        return compose(java.util.List.of(TextLine.of(height, maxWidth, pad)), policy);
+    }
+
+    /** The same transform with these ops appended (a pipeline only). */
+    public Transform then(Op... more) {
+        if (pipeline == null) {
+            throw new IllegalStateException("only a composed transform takes more ops");
+        }
+        java.util.List<Op> ops = new java.util.ArrayList<>(pipeline.ops());
+        ops.addAll(java.util.List.of(more));
+        Transform t = compose(ops, pipeline.padPolicy());
+        return t.withOutput(output).withChannels(t.channels == Channels.GRAY ? Channels.GRAY : channels)
+                .withReducedDecode(reducedDecode);
+    }
+
+    /** How batches of text lines are cut (a pipeline with a text line only). */
+    public Transform withPadPolicy(TextLine.PadPolicy policy) {
+        if (pipeline == null) {
+            throw new IllegalStateException("only a composed transform has a pad policy");
+        }
+        return new Transform(mode, resize, crop, minScale, maxScale, minRatio, maxRatio, flipProbability, brightness,
+                contrast, saturation, output, mean, std, channels, reducedDecode, new Pipeline(pipeline.ops(), policy));
     }
 
     /** Bytes per element of the output. */
@@ -137,6 +209,7 @@ public record Transform(Mode mode, int resize, int crop, double minScale, double
         return "Transform[" + mode + ", resize=" + resize + ", crop=" + crop + ", scale=" + minScale + ".." + maxScale
                 + ", ratio=" + minRatio + ".." + maxRatio + ", flip=" + flipProbability + ", jitter=" + brightness + "/"
                 + contrast + "/" + saturation + ", " + output + ", mean=" + Arrays.toString(mean) + ", std="
-                + Arrays.toString(std) + ", " + channels + ", reducedDecode=" + reducedDecode + "]";
+                + Arrays.toString(std) + ", " + channels + ", reducedDecode=" + reducedDecode
+                + (pipeline == null ? "" : ", ops=" + pipeline.spec() + ", pad=" + pipeline.padPolicy()) + "]";
     }
 }
