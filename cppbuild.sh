@@ -97,7 +97,7 @@ build_library() {
   for lib in "${opencv_libs[@]}"; do link+=("-l$lib"); done
   g++ "${cxxflags[@]}" -DBALE_BUILDING_LIBRARY -I"$root/native/include" -I"$sdk/include/opencv4" \
     -shared -Wl,-soname,libbale.so -Wl,--no-undefined -o "$out" "$root/native/src/"*.cpp \
-    -L"$sdk/lib" "${link[@]}" "$@"
+    -L"$sdk/lib" "${link[@]}" -ljpeg "$@"
 }
 
 # Builds the example program native/example/$1.cpp into target/native, linked to the libbale.so

@@ -1,5 +1,7 @@
 #include "bale/transform.h"
 
+#include "bale/jpeg_region.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -23,10 +25,16 @@ constexpr int32_t kMaxSide = 1 << 15;
 struct Scratch {
     cv::Mat decoded, resized, gray, gray3;
     cv::Mat planes[3];  // split() of a colour image: B, G, R
+    JpegRegion region;  // the last region decode_jpeg_region returned
 };
 thread_local Scratch scratch;
 // Where this thread's last decode_transform spent its time: [0] decoding, [1] everything after.
 thread_local int64_t stage_nanos[2];
+// Pixels this thread's last decode_transform decoded, and the whole image's at the scale it decoded at.
+thread_local int64_t decoded_pixels[2];
+
+// Returned by decode_region for a JPEG it cannot handle: decode it with imdecode instead.
+constexpr int kUseImdecode = -1;
 
 int64_t now_nanos() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -105,6 +113,36 @@ int check_png_chunks(const uint8_t* src, size_t len, char* err, int err_len) {
         if (std::memcmp(src + at + 4, "IEND", 4) == 0) break;
         at += 12 + size_t(length);
     }
+    return STATUS_OK;
+}
+
+// p's crop of a JPEG, decoded alone (bale/jpeg_region.h) into img, a view of s.region. The crop
+// is in pixels of the image decoded at 1/p.reduce; the source region it covers is the crop times
+// reduce, clipped to the image.
+int decode_region(const uint8_t* src, size_t len, const TransformParams& p, Scratch& s, cv::Mat& img, char* err,
+                  int err_len) {
+    const int r = p.reduce;
+    const int status = decode_jpeg_region(src, len, p.crop_x * r, p.crop_y * r, p.crop_w * r, p.crop_h * r, r,
+                                          p.grayscale != 0, s.region, err, err_len);
+    switch (status) {
+        case REGION_OK: break;
+        case REGION_UNSUPPORTED: return kUseImdecode;
+        case REGION_BAD_REQUEST: return STATUS_BAD_GEOMETRY;
+        default: return STATUS_UNDECODABLE;  // damaged, or too large to decode
+    }
+    const JpegRegion& region = s.region;
+    if ((p.expect_w > 0 && region.scaled_w != p.expect_w) || (p.expect_h > 0 && region.scaled_h != p.expect_h)) {
+        return fail(err, err_len, STATUS_BAD_GEOMETRY, "decoded image is %dx%d, expected %dx%d", region.scaled_w,
+                    region.scaled_h, p.expect_w, p.expect_h);
+    }
+    if (p.crop_x > region.scaled_w - p.crop_w || p.crop_y > region.scaled_h - p.crop_h) {
+        return fail(err, err_len, STATUS_BAD_GEOMETRY, "crop %dx%d at (%d, %d) is outside the decoded %dx%d image",
+                    p.crop_w, p.crop_h, p.crop_x, p.crop_y, region.scaled_w, region.scaled_h);
+    }
+    // The region's pixel (0, 0) is pixel (x / r, y / r) of the image decoded at 1/r.
+    img = region.pixels(cv::Rect(p.crop_x - region.x / r, p.crop_y - region.y / r, p.crop_w, p.crop_h));
+    decoded_pixels[0] = int64_t(region.pixels.cols) * region.pixels.rows;
+    decoded_pixels[1] = int64_t(region.scaled_w) * region.scaled_h;
     return STATUS_OK;
 }
 
@@ -204,26 +242,36 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
 
     Scratch& s = scratch;
     stage_nanos[0] = stage_nanos[1] = 0;
+    decoded_pixels[0] = decoded_pixels[1] = 0;
     try {
         const int64_t started = now_nanos();
-        // A header over the caller's bytes: imdecode reads them in place.
-        const cv::Mat encoded(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(src));
-        // Check the returned Mat, not s.decoded: a failed decode leaves the previous image there.
-        const cv::Mat decoded = cv::imdecode(encoded, decode_flags(p), &s.decoded);
+        cv::Mat img;
+        int region_status = kUseImdecode;
+        if (p.region_decode && !whole_image(p) && looks_like_jpeg(src, len)) {
+            region_status = decode_region(src, len, p, s, img, err, err_len);
+            if (region_status != STATUS_OK && region_status != kUseImdecode) return region_status;
+        }
+        if (region_status == kUseImdecode) {
+            // A header over the caller's bytes: imdecode reads them in place.
+            const cv::Mat encoded(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(src));
+            // Check the returned Mat, not s.decoded: a failed decode leaves the previous image there.
+            const cv::Mat decoded = cv::imdecode(encoded, decode_flags(p), &s.decoded);
+            if (decoded.empty()) {
+                return fail(err, err_len, STATUS_UNDECODABLE, "not a decodable image (%zu bytes)", len);
+            }
+            if ((p.expect_w > 0 && decoded.cols != p.expect_w) || (p.expect_h > 0 && decoded.rows != p.expect_h)) {
+                return fail(err, err_len, STATUS_BAD_GEOMETRY, "decoded image is %dx%d, expected %dx%d", decoded.cols,
+                            decoded.rows, p.expect_w, p.expect_h);
+            }
+            if (p.crop_x > decoded.cols - p.crop_w || p.crop_y > decoded.rows - p.crop_h) {
+                return fail(err, err_len, STATUS_BAD_GEOMETRY, "crop %dx%d at (%d, %d) is outside the decoded %dx%d image",
+                            p.crop_w, p.crop_h, p.crop_x, p.crop_y, decoded.cols, decoded.rows);
+            }
+            img = whole_image(p) ? decoded : decoded(cv::Rect(p.crop_x, p.crop_y, p.crop_w, p.crop_h));
+            decoded_pixels[0] = decoded_pixels[1] = int64_t(decoded.cols) * decoded.rows;
+        }
         const int64_t decoded_at = now_nanos();
         stage_nanos[0] = decoded_at - started;
-        if (decoded.empty()) {
-            return fail(err, err_len, STATUS_UNDECODABLE, "not a decodable image (%zu bytes)", len);
-        }
-        if ((p.expect_w > 0 && decoded.cols != p.expect_w) || (p.expect_h > 0 && decoded.rows != p.expect_h)) {
-            return fail(err, err_len, STATUS_BAD_GEOMETRY, "decoded image is %dx%d, expected %dx%d", decoded.cols,
-                        decoded.rows, p.expect_w, p.expect_h);
-        }
-        if (p.crop_x > decoded.cols - p.crop_w || p.crop_y > decoded.rows - p.crop_h) {
-            return fail(err, err_len, STATUS_BAD_GEOMETRY, "crop %dx%d at (%d, %d) is outside the decoded %dx%d image",
-                        p.crop_w, p.crop_h, p.crop_x, p.crop_y, decoded.cols, decoded.rows);
-        }
-        cv::Mat img = whole_image(p) ? decoded : decoded(cv::Rect(p.crop_x, p.crop_y, p.crop_w, p.crop_h));
         if (img.cols != p.out_w || img.rows != p.out_h) {
             cv::resize(img, s.resized, cv::Size(p.out_w, p.out_h), 0, 0, cv::INTER_LINEAR);
             img = s.resized;
@@ -236,8 +284,10 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
         stage_nanos[1] = now_nanos() - decoded_at;
         return STATUS_OK;
     } catch (const std::exception& e) {  // cv::Exception, or std::bad_alloc from an allocation
+        decoded_pixels[0] = decoded_pixels[1] = 0;
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
     } catch (...) {  // nothing may unwind into the caller (a JNI frame, for one)
+        decoded_pixels[0] = decoded_pixels[1] = 0;
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: unknown exception");
     }
 }
@@ -246,6 +296,13 @@ void last_stage_nanos(int64_t* out) {
     if (out != nullptr) {
         out[0] = stage_nanos[0];
         out[1] = stage_nanos[1];
+    }
+}
+
+void last_decoded_pixels(int64_t* out) {
+    if (out != nullptr) {
+        out[0] = decoded_pixels[0];
+        out[1] = decoded_pixels[1];
     }
 }
 

@@ -41,6 +41,8 @@ struct TransformParams {
     int32_t output;                          // an OutputLayout
     float mean[3], std[3];                   // per RGB channel (index 0 for grayscale); OUTPUT_FLOAT32_CHW only
     int32_t expect_w, expect_h;  // if > 0, the decoded image must be exactly this size, else STATUS_BAD_GEOMETRY
+    int32_t region_decode;       // nonzero: decode a JPEG with a crop through libjpeg-turbo, only the rows and
+                                 // columns the crop needs (bale/jpeg_region.h), same pixels as imdecode + crop
 };
 
 // A TransformParams that decodes at full size, keeps 3 channels and changes nothing; the caller
@@ -55,6 +57,9 @@ BALE_API size_t output_bytes(const TransformParams& p);
 // Steps, in order, all OpenCV: imdecode (EXIF orientation ignored, so the decoded size is the
 // header's size divided by reduce, rounded up for JPEG) -> crop -> resize (INTER_LINEAR) if the
 // crop is not out_w x out_h -> flip -> brightness, contrast, saturation -> BGR to RGB -> layout.
+// With region_decode and a crop, a JPEG's imdecode + crop is instead libjpeg-turbo decoding only the
+// crop's region, at the same scale, to the same pixels; a JPEG it cannot handle (CMYK, 12-bit) goes
+// to imdecode, and a damaged one is STATUS_UNDECODABLE even where imdecode would only warn.
 // Returns STATUS_OK, or another Status with a message in err (truncated to err_len, NUL-terminated;
 // err may be null). Never reads outside src or writes outside dst[0, output_bytes(p)). A PNG whose
 // chunks claim more bytes than len is refused before OpenCV, which would allocate what they claim.
@@ -65,6 +70,10 @@ BALE_API int decode_transform(const uint8_t* src, size_t len, const TransformPar
 // Nanoseconds the calling thread's last decode_transform spent decoding (out[0]) and on everything
 // after the decode (out[1]: crop, resize, flip, jitter, layout). Zeros after a failed call.
 BALE_API void last_stage_nanos(int64_t* out);
+
+// Pixels the calling thread's last decode_transform decoded (out[0]) and the whole image's pixels at
+// the scale it decoded at (out[1]). Zeros after a failed call.
+BALE_API void last_decoded_pixels(int64_t* out);
 
 // Sets the size of OpenCV's own thread pool, which is process-wide (cv::setNumThreads). When the
 // caller runs one decode per worker thread, 1 avoids oversubscribing the cores.

@@ -107,6 +107,8 @@ public class BaleNative {
         public native TransformParams expect_w(int setter);
         public native int expect_h();
         public native TransformParams expect_h(int setter);
+        public native int region_decode();
+        public native TransformParams region_decode(int setter);
     }
 
     /** A new native struct, owned by the returned object (free it with {@code close()}). */
@@ -118,6 +120,8 @@ public class BaleNative {
             @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err, int err_len);
 
     public static native void last_stage_nanos(@Cast("int64_t*") LongPointer out);
+
+    public static native void last_decoded_pixels(@Cast("int64_t*") LongPointer out);
 
     public static native void set_opencv_threads(int threads);
 }
