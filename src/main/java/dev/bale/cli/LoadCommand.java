@@ -44,8 +44,12 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--uint8", description = "uint8 CHW output, not normalized (normalize on the GPU).")
     boolean uint8;
 
-    @Option(names = "--exact", description = "Never decode JPEGs at reduced scale.")
+    @Option(names = "--exact", description = "Never decode JPEGs at reduced scale, nor only their crop.")
     boolean exact;
+
+    @Option(names = "--whole-jpeg", description = "Decode whole JPEGs with OpenCV and crop, instead of decoding only "
+            + "the crop with libjpeg-turbo (same pixels; the path before region decoding, for comparisons).")
+    boolean wholeJpeg;
 
     @Option(names = "--shuffle", description = "A new order every epoch.")
     boolean shuffle;
@@ -77,7 +81,7 @@ final class LoadCommand implements Callable<Integer> {
         }
         try (Container container = Containers.open(path)) {
             DataLoader.Builder builder = DataLoader.builder(container).batchSize(batch).transform(t).shuffle(shuffle)
-                    .seed(seed).prefetch(prefetch);
+                    .seed(seed).prefetch(prefetch).jpegRegionDecode(!wholeJpeg);
             if (workers != null) {
                 builder.workers(workers);
             }

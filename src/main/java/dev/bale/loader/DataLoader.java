@@ -57,6 +57,7 @@ public final class DataLoader implements AutoCloseable {
     volatile boolean closed;
     private Epoch current;
     private LoaderStats lastStats;
+    private final boolean jpegRegionDecode;
 
     private DataLoader(Builder b) {
         this.container = b.container;
@@ -65,6 +66,7 @@ public final class DataLoader implements AutoCloseable {
         this.dropLast = b.dropLast;
         this.seed = b.seed;
         this.onBadSample = b.onBadSample;
+        this.jpegRegionDecode = b.jpegRegionDecode;
         this.sampler = b.sampler != null ? b.sampler
                 : b.shuffle ? Sampler.shuffled(container.size(), b.seed) : Sampler.sequential(container.size());
         int[] shape = SampleShape.of(container, transform, onBadSample);
@@ -214,6 +216,10 @@ public final class DataLoader implements AutoCloseable {
         return seed;
     }
 
+    boolean jpegRegionDecode() {
+        return jpegRegionDecode;
+    }
+
     BadSamplePolicy onBadSample() {
         return onBadSample;
     }
@@ -317,6 +323,7 @@ public final class DataLoader implements AutoCloseable {
         private long seed;
         private boolean dropLast;
         private BadSamplePolicy onBadSample = BadSamplePolicy.FAIL;
+        private boolean jpegRegionDecode = true;
 
         private Builder(Container container) {
             this.container = Objects.requireNonNull(container);
@@ -384,6 +391,17 @@ public final class DataLoader implements AutoCloseable {
 
         public Builder onBadSample(BadSamplePolicy policy) {
             this.onBadSample = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * Whether a JPEG's crop is decoded alone, with libjpeg-turbo's partial decoding (default true;
+         * the pixels are the same). False decodes whole JPEGs with OpenCV and crops, the path before
+         * region decoding, kept for comparisons. A transform without reduced decoding (exact mode)
+         * always decodes whole images at full scale.
+         */
+        public Builder jpegRegionDecode(boolean jpegRegionDecode) {
+            this.jpegRegionDecode = jpegRegionDecode;
             return this;
         }
 

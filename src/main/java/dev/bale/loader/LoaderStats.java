@@ -13,9 +13,12 @@ package dev.bale.loader;
  * @param waitBufferSeconds workers waiting for the consumer to release a batch buffer
  * @param waitBatchSeconds  the consumer waiting for the next batch to be ready
  * @param skipped           bad samples replaced (policy SKIP)
+ * @param decodedFraction   pixels decoded over the pixels of the whole images at the scales decoded at:
+ *                          below 1 when JPEG region decoding skipped what the crops do not keep
  */
 public record LoaderStats(long images, long batches, double seconds, double readSeconds, double decodeSeconds,
-                          double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped) {
+                          double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped,
+                          double decodedFraction) {
 
     public double imagesPerSecond() {
         return seconds == 0 ? 0 : images / seconds;
@@ -25,7 +28,8 @@ public record LoaderStats(long images, long batches, double seconds, double read
     public String toString() {
         return String.format("%,d images in %,d batches, %.2f s: %,.0f images/s; worker time: read %.2f s, "
                         + "decode %.2f s, transform %.2f s, waiting for a free buffer %.2f s; consumer waited %.2f s; "
-                        + "%d skipped", images, batches, seconds, imagesPerSecond(), readSeconds, decodeSeconds,
-                transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped);
+                        + "%d skipped; decoded %.1f%% of the pixels", images, batches, seconds, imagesPerSecond(),
+                readSeconds, decodeSeconds, transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped,
+                100 * decodedFraction);
     }
 }
