@@ -116,6 +116,19 @@ int check_png_chunks(const uint8_t* src, size_t len, char* err, int err_len) {
     return STATUS_OK;
 }
 
+// Whether p's expected size and crop fit an image decoded to w x h: STATUS_OK or STATUS_BAD_GEOMETRY.
+int check_geometry(const TransformParams& p, int w, int h, char* err, int err_len) {
+    if ((p.expect_w > 0 && w != p.expect_w) || (p.expect_h > 0 && h != p.expect_h)) {
+        return fail(err, err_len, STATUS_BAD_GEOMETRY, "decoded image is %dx%d, expected %dx%d", w, h, p.expect_w,
+                    p.expect_h);
+    }
+    if (p.crop_x > w - p.crop_w || p.crop_y > h - p.crop_h) {
+        return fail(err, err_len, STATUS_BAD_GEOMETRY, "crop %dx%d at (%d, %d) is outside the decoded %dx%d image",
+                    p.crop_w, p.crop_h, p.crop_x, p.crop_y, w, h);
+    }
+    return STATUS_OK;
+}
+
 // p's crop of a JPEG, decoded alone (bale/jpeg_region.h) into img, a view of s.region. The crop
 // is in pixels of the image decoded at 1/p.reduce; the source region it covers is the crop times
 // reduce, clipped to the image.
@@ -131,14 +144,7 @@ int decode_region(const uint8_t* src, size_t len, const TransformParams& p, Scra
         default: return STATUS_UNDECODABLE;  // damaged, or too large to decode
     }
     const JpegRegion& region = s.region;
-    if ((p.expect_w > 0 && region.scaled_w != p.expect_w) || (p.expect_h > 0 && region.scaled_h != p.expect_h)) {
-        return fail(err, err_len, STATUS_BAD_GEOMETRY, "decoded image is %dx%d, expected %dx%d", region.scaled_w,
-                    region.scaled_h, p.expect_w, p.expect_h);
-    }
-    if (p.crop_x > region.scaled_w - p.crop_w || p.crop_y > region.scaled_h - p.crop_h) {
-        return fail(err, err_len, STATUS_BAD_GEOMETRY, "crop %dx%d at (%d, %d) is outside the decoded %dx%d image",
-                    p.crop_w, p.crop_h, p.crop_x, p.crop_y, region.scaled_w, region.scaled_h);
-    }
+    if (const int bad = check_geometry(p, region.scaled_w, region.scaled_h, err, err_len)) return bad;
     // The region's pixel (0, 0) is pixel (x / r, y / r) of the image decoded at 1/r.
     img = region.pixels(cv::Rect(p.crop_x - region.x / r, p.crop_y - region.y / r, p.crop_w, p.crop_h));
     decoded_pixels[0] = int64_t(region.pixels.cols) * region.pixels.rows;
@@ -259,14 +265,7 @@ int decode_transform(const uint8_t* src, size_t len, const TransformParams& p, v
             if (decoded.empty()) {
                 return fail(err, err_len, STATUS_UNDECODABLE, "not a decodable image (%zu bytes)", len);
             }
-            if ((p.expect_w > 0 && decoded.cols != p.expect_w) || (p.expect_h > 0 && decoded.rows != p.expect_h)) {
-                return fail(err, err_len, STATUS_BAD_GEOMETRY, "decoded image is %dx%d, expected %dx%d", decoded.cols,
-                            decoded.rows, p.expect_w, p.expect_h);
-            }
-            if (p.crop_x > decoded.cols - p.crop_w || p.crop_y > decoded.rows - p.crop_h) {
-                return fail(err, err_len, STATUS_BAD_GEOMETRY, "crop %dx%d at (%d, %d) is outside the decoded %dx%d image",
-                            p.crop_w, p.crop_h, p.crop_x, p.crop_y, decoded.cols, decoded.rows);
-            }
+            if (const int bad = check_geometry(p, decoded.cols, decoded.rows, err, err_len)) return bad;
             img = whole_image(p) ? decoded : decoded(cv::Rect(p.crop_x, p.crop_y, p.crop_w, p.crop_h));
             decoded_pixels[0] = decoded_pixels[1] = int64_t(decoded.cols) * decoded.rows;
         }
