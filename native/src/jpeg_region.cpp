@@ -117,12 +117,15 @@ int decode(jpeg_decompress_struct* cinfo, const uint8_t* src, size_t len, int x,
     const JDIMENSION want_left = JDIMENSION(x / scale), want_top = JDIMENSION(y / scale);
     const JDIMENSION want_right = std::min<JDIMENSION>(scaled_w, JDIMENSION((int64_t(x) + w + scale - 1) / scale));
     const JDIMENSION want_bottom = std::min<JDIMENSION>(scaled_h, JDIMENSION((int64_t(y) + h + scale - 1) / scale));
-    // One iMCU of context on each side (output pixels): chroma upsampling at a cropped edge or at the
-    // first row after a skip replicates the edge, where a full decode would use the neighbour.
-    const JDIMENSION margin_x = JDIMENSION(cinfo->max_h_samp_factor * cinfo->min_DCT_scaled_size);
+    // Context for chroma upsampling, in output pixels: libjpeg-turbo upsamples at a cropped edge (and
+    // at the first row after a skip) as if it were the image's edge, where a full decode would use the
+    // neighbouring chroma sample. One chroma sample covers at most max_h_samp_factor output pixels;
+    // jpeg_crop_scanline then moves the left edge down to an iMCU boundary. Above, one iMCU row.
+    const JDIMENSION margin_left = JDIMENSION(cinfo->max_h_samp_factor);
+    const JDIMENSION margin_right = JDIMENSION(2 * cinfo->max_h_samp_factor);
     const JDIMENSION margin_y = JDIMENSION(cinfo->max_v_samp_factor * cinfo->min_DCT_scaled_size);
-    JDIMENSION left = want_left > margin_x ? want_left - margin_x : 0;
-    const JDIMENSION right = std::min(scaled_w, want_right + margin_x);
+    JDIMENSION left = want_left > margin_left ? want_left - margin_left : 0;
+    const JDIMENSION right = std::min(scaled_w, want_right + margin_right);
     const JDIMENSION top = want_top > margin_y ? want_top - margin_y : 0;
     if (left > 0 || right < scaled_w) {
         JDIMENSION width = right - left;

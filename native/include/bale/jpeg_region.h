@@ -3,10 +3,10 @@
 // bound to Java.
 //
 // Exactness: the pixels are those of a full decode (at the same scale) at the same positions. The
-// region is widened for that: horizontally to iMCU boundaries plus one iMCU of context on each side,
-// since libjpeg-turbo upsamples chroma at a cropped edge as if it were the image's edge; vertically
-// one iMCU row of context above the first row. Rows below the region are never decoded: the rows
-// read are produced exactly as in a full decode, which stops reading there too.
+// region is widened for that: horizontally by chroma-upsampling context (libjpeg-turbo upsamples at a
+// cropped edge as if it were the image's edge), then on the left to an iMCU boundary, as
+// jpeg_crop_scanline requires; vertically by one iMCU row of context above. Rows below the region
+// are never decoded: the rows read are produced exactly as in a full decode.
 #ifndef BALE_JPEG_REGION_H
 #define BALE_JPEG_REGION_H
 
