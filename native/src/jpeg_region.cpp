@@ -50,6 +50,12 @@ void on_message(j_common_ptr cinfo, int level) {
         case JWRN_JFIF_MAJOR:   // unknown JFIF revision
         case JWRN_BOGUS_ICC:    // a broken ICC profile marker, which decoding ignores
             return;
+        case JWRN_EXTRANEOUS_DATA:
+            // Junk before the end-of-image marker comes after every pixel's data (it is reached only
+            // when the region ends at the bottom, or with a progressive JPEG): not an error, or the
+            // outcome would depend on where the crop is. Before any other marker it is damage.
+            if (cinfo->err->msg_parm.i[1] == 0xD9) return;
+            jump_back(cinfo);
         default:
             jump_back(cinfo);
     }

@@ -94,6 +94,23 @@ class JpegRegionDecodeTest {
     }
 
     @Test
+    void junkBeforeTheEndMarkerIsNoErrorJunkInsideTheDataIs() {
+        for (boolean progressive : new boolean[] {false, true}) {
+            byte[] jpeg = JpegVariants.make("4:2:0", 4, 160, 120, false,
+                    org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, progressive, 0).jpeg();
+            int end = jpeg.length - 2;  // the end-of-image marker FF D9
+            byte[] junkAtEnd = new byte[jpeg.length + 3];
+            System.arraycopy(jpeg, 0, junkAtEnd, 0, end);
+            System.arraycopy(jpeg, end, junkAtEnd, end + 3, 2);  // the 3 bytes between are zeros
+            int[] bottom = {100, 80, 60, 40};
+            try (NativeDecoder region = new NativeDecoder(); NativeDecoder full = new NativeDecoder()) {
+                assertSame(decode(full, TestImages.direct(jpeg), 1, false, bottom, false),
+                        decode(region, TestImages.direct(junkAtEnd), 1, false, bottom, true), 60 * 3, "junk before EOI");
+            }
+        }
+    }
+
+    @Test
     void damagedBytesNeverCrashAndFailAsUndecodable() {
         byte[] good = JpegVariants.make("4:2:0", 2, 500, 375, false,
                 org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, false, 2).jpeg();
