@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <exception>
 
-// libjpeg's header needs FILE and size_t declared first.
+// After <cstdio>: jpeglib.h needs FILE and size_t declared.
 #include <jerror.h>
 #include <jpeglib.h>
 
