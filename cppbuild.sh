@@ -14,6 +14,10 @@
 #       the glue links against it there, and JavaCPP's Loader finds it there (or in the jar) at run
 #       time. The plugin passes the jars it resolved in $PLATFORM_ARTIFACTS and the platform in $PLATFORM.
 #
+# libjpeg is the system's libjpeg-turbo (Debian: libjpeg62-turbo-dev), for decoding only a region of a
+# JPEG (native/src/jpeg_region.cpp): the jar's OpenCV bundles its own libjpeg-turbo but hides its
+# symbols, so the two cannot clash; libbale.so needs libjpeg.so.62 from the system's library path.
+#
 # OpenCV is the one the bytedeco opencv jar ships, never a system one, so that libbale.so and the
 # Java bindings load the same libraries. Its headers and the three libraries used are unpacked into
 # target/native/sdk, which the JNI step in pom.xml also compiles and links against. The jars hold
@@ -92,12 +96,14 @@ build_library() {
     return
   fi
   mkdir -p "$(dirname "$out")"
+  printf '#include <cstdio>\n#include <jpeglib.h>\n' | g++ -E -x c++ - >/dev/null 2>&1 \
+    || die "libjpeg-turbo's headers are missing (Debian: apt-get install libjpeg62-turbo-dev)"
   local link=()
   local lib
   for lib in "${opencv_libs[@]}"; do link+=("-l$lib"); done
   g++ "${cxxflags[@]}" -DBALE_BUILDING_LIBRARY -I"$root/native/include" -I"$sdk/include/opencv4" \
     -shared -Wl,-soname,libbale.so -Wl,--no-undefined -o "$out" "$root/native/src/"*.cpp \
-    -L"$sdk/lib" "${link[@]}" "$@"
+    -L"$sdk/lib" "${link[@]}" -ljpeg "$@"
 }
 
 # Builds the example program native/example/$1.cpp into target/native, linked to the libbale.so

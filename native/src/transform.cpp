@@ -1,6 +1,8 @@
 #include "bale/transform.h"
 #include "raw_pixels.h"
 
+#include "bale/jpeg_region.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -28,10 +30,13 @@ struct Scratch {
     cv::Mat planes[3];  // split() of a colour image: B, G, R
     cv::Mat canvas;     // a text line padded to out_w
     cv::Mat hsv;        // hue shifts work in float HSV
+    JpegRegion region;  // the last region decode_jpeg_region returned
 };
 thread_local Scratch scratch;
 // Where this thread's last decode_transform spent its time: [0] decoding, [1] everything after.
 thread_local int64_t stage_nanos[2];
+// Pixels this thread's last decode_transform decoded, and the whole image's at the scale it decoded at.
+thread_local int64_t decoded_pixels[2];
 
 int64_t now_nanos() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -133,18 +138,47 @@ struct Decoded {
     int full_w = 0, full_h = 0;
 };
 
-// The decode step with OpenCV: imdecode decodes the whole image at 1/max_reduce (JPEG only: the
-// caller asks for a reduction only for JPEGs), so the region is only a hint and the whole image is
-// returned. Returns STATUS_OK or fails with a message.
-int decode_region(const uint8_t* src, size_t len, bool grayscale, const cv::Rect& /*region*/, int max_reduce,
-                  cv::Mat& scratch, Decoded& out, char* err, int err_len) {
+// The decode step (see "The decode step" in transform.h). A JPEG, when use_region and a region are
+// given, goes through libjpeg-turbo's region decoding (bale/jpeg_region.h): only the rows and
+// columns the region needs, the same pixels as a full decode at that scale. Anything else (PNG,
+// a whole image, a JPEG that path does not handle, a region outside the image) is OpenCV's imdecode
+// of the whole image at 1/max_reduce (the caller asks for a reduction only for JPEGs). Returns
+// STATUS_OK or fails with a message.
+int decode_region(const uint8_t* src, size_t len, bool grayscale, const cv::Rect& region, int max_reduce,
+                  bool use_region, Scratch& s, Decoded& out, char* err, int err_len) {
+    if (use_region && region.width > 0 && region.height > 0 && looks_like_jpeg(src, len)) {
+        // decode_jpeg_region wants its top-left inside the image; it clips the right and bottom.
+        const int x = std::max(region.x, 0), y = std::max(region.y, 0);
+        const int w = region.x + region.width - x, h = region.y + region.height - y;
+        const int status = w > 0 && h > 0
+                ? decode_jpeg_region(src, len, x, y, w, h, max_reduce, grayscale, s.region, err, err_len)
+                : REGION_BAD_REQUEST;
+        switch (status) {
+            case REGION_OK:
+                out.pixels = s.region.pixels;
+                out.offset_x = s.region.x;
+                out.offset_y = s.region.y;
+                out.scale = s.region.scale;
+                out.full_w = s.region.scaled_w;
+                out.full_h = s.region.scaled_h;
+                decoded_pixels[0] = int64_t(out.pixels.cols) * out.pixels.rows;
+                decoded_pixels[1] = int64_t(out.full_w) * out.full_h;
+                return STATUS_OK;
+            case REGION_UNSUPPORTED:  // CMYK, 12-bit...: imdecode handles them
+            case REGION_BAD_REQUEST:  // outside the image: imdecode's path reports or fills it
+                if (err != nullptr && err_len > 0) err[0] = '\0';
+                break;
+            default:
+                return STATUS_UNDECODABLE;  // damaged, or too large to decode; err says which
+        }
+    }
     TransformParams flags_of{};
     flags_of.reduce = max_reduce;
     flags_of.grayscale = grayscale;
     // A header over the caller's bytes: imdecode reads them in place.
     const cv::Mat encoded(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(src));
-    // Check the returned Mat, not scratch: a failed decode leaves the previous image there.
-    out.pixels = cv::imdecode(encoded, decode_flags(flags_of), &scratch);
+    // Check the returned Mat, not s.decoded: a failed decode leaves the previous image there.
+    out.pixels = cv::imdecode(encoded, decode_flags(flags_of), &s.decoded);
     if (out.pixels.empty()) {
         return fail(err, err_len, STATUS_UNDECODABLE, "not a decodable image (%zu bytes)", len);
     }
@@ -152,6 +186,7 @@ int decode_region(const uint8_t* src, size_t len, bool grayscale, const cv::Rect
     out.scale = max_reduce;
     out.full_w = out.pixels.cols;
     out.full_h = out.pixels.rows;
+    decoded_pixels[0] = decoded_pixels[1] = int64_t(out.pixels.cols) * out.pixels.rows;
     return STATUS_OK;
 }
 
@@ -357,12 +392,16 @@ int run(const uint8_t* src, size_t len, const RawShape* raw, const TransformPara
 
     Scratch& s = scratch;
     stage_nanos[0] = stage_nanos[1] = 0;
+    decoded_pixels[0] = decoded_pixels[1] = 0;
     try {
         const int64_t started = now_nanos();
         const int content_w = p.content_w > 0 ? p.content_w : p.out_w;
         cv::Rect region;  // in full-size source pixels; empty: the whole image
         if (p.warp) {
             region = source_region(p.matrix, content_w, p.out_h);
+            // Bilinear reads reach one decoded pixel, `reduce` source pixels, past the region: decode them.
+            if (region.width > 0) region = cv::Rect(region.x - p.reduce, region.y - p.reduce,
+                                                    region.width + 2 * p.reduce, region.height + 2 * p.reduce);
         } else if (!whole_image(p)) {
             region = cv::Rect(p.crop_x * p.reduce, p.crop_y * p.reduce, p.crop_w * p.reduce, p.crop_h * p.reduce);
         }
@@ -372,8 +411,9 @@ int run(const uint8_t* src, size_t len, const RawShape* raw, const TransformPara
             d.pixels = s.decoded;
             d.full_w = d.pixels.cols;
             d.full_h = d.pixels.rows;
-        } else if (const int status = decode_region(src, len, p.grayscale != 0, region, p.reduce, s.decoded, d, err,
-                                                    err_len)) {
+            decoded_pixels[0] = decoded_pixels[1] = int64_t(d.full_w) * d.full_h;
+        } else if (const int status = decode_region(src, len, p.grayscale != 0, region, p.reduce, p.region_decode != 0,
+                                                    s, d, err, err_len)) {
             return status;
         }
         const int64_t decoded_at = now_nanos();
@@ -431,13 +471,17 @@ int run(const uint8_t* src, size_t len, const RawShape* raw, const TransformPara
         stage_nanos[1] = now_nanos() - decoded_at;
         return STATUS_OK;
     } catch (const cv::Exception& e) {
+        decoded_pixels[0] = decoded_pixels[1] = 0;
         if (e.code == cv::Error::StsNoMem) return fail(err, err_len, STATUS_OUT_OF_MEMORY, "out of memory: %s", e.what());
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
     } catch (const std::bad_alloc& e) {
+        decoded_pixels[0] = decoded_pixels[1] = 0;
         return fail(err, err_len, STATUS_OUT_OF_MEMORY, "out of memory: %s", e.what());
     } catch (const std::exception& e) {
+        decoded_pixels[0] = decoded_pixels[1] = 0;
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: %s", e.what());
     } catch (...) {  // nothing may unwind into the caller (a JNI frame, for one)
+        decoded_pixels[0] = decoded_pixels[1] = 0;
         return fail(err, err_len, STATUS_OPENCV_ERROR, "OpenCV: unknown exception");
     }
 }
@@ -479,6 +523,13 @@ void last_stage_nanos(int64_t* out) {
     if (out != nullptr) {
         out[0] = stage_nanos[0];
         out[1] = stage_nanos[1];
+    }
+}
+
+void last_decoded_pixels(int64_t* out) {
+    if (out != nullptr) {
+        out[0] = decoded_pixels[0];
+        out[1] = decoded_pixels[1];
     }
 }
 

@@ -57,6 +57,8 @@ struct TransformParams {
     int32_t jitter_order;  // order of the colour ops, 4 bits each from the lowest: 0 brightness,
                            // 1 contrast, 2 saturation, 3 hue. 0 means 0x3210 (that order)
     int32_t to_gray;     // nonzero: after jitter, a colour image becomes its gray level in all 3 channels
+    int32_t region_decode;       // nonzero: decode a JPEG with a crop through libjpeg-turbo, only the rows and
+                                 // columns the crop needs (bale/jpeg_region.h), same pixels as imdecode + crop
 };
 
 // The decode step, as one contract that any decoder implements (today OpenCV's imdecode, see
@@ -94,6 +96,9 @@ BALE_API size_t output_bytes(const TransformParams& p);
 // crop is not out_w x out_h -> flip -> brightness, contrast, saturation -> BGR to RGB -> layout.
 // With warp set, crop + resize + flip are one warp by `matrix` instead; colour ops run in
 // jitter_order (hue included), then to_gray, then the layout (normalization fused into it).
+// With region_decode, a JPEG's imdecode + crop (or the region a warp needs) is instead libjpeg-turbo decoding only the
+// crop's region, at the same scale, to the same pixels; a JPEG it cannot handle (CMYK, 12-bit) goes
+// to imdecode, and a damaged one is STATUS_UNDECODABLE even where imdecode would only warn.
 // Returns STATUS_OK, or another Status with a message in err (truncated to err_len, NUL-terminated;
 // err may be null). Never reads outside src or writes outside dst[0, output_bytes(p)). A PNG whose
 // chunks claim more bytes than len is refused before OpenCV, which would allocate what they claim.
@@ -112,6 +117,10 @@ BALE_API int transform_pixels(const uint8_t* pixels, int32_t channels, const Tra
 // Nanoseconds the calling thread's last decode_transform spent decoding (out[0]) and on everything
 // after the decode (out[1]: crop, resize, flip, jitter, layout). Zeros after a failed call.
 BALE_API void last_stage_nanos(int64_t* out);
+
+// Pixels the calling thread's last decode_transform decoded (out[0]) and the whole image's pixels at
+// the scale it decoded at (out[1]). Zeros after a failed call.
+BALE_API void last_decoded_pixels(int64_t* out);
 
 // Sets the size of OpenCV's own thread pool, which is process-wide (cv::setNumThreads). When the
 // caller runs one decode per worker thread, 1 avoids oversubscribing the cores.

@@ -1,6 +1,7 @@
 package dev.bale.cli;
 
 import dev.bale.bench.DecodeCeiling;
+import dev.bale.bench.JpegDecodeComparison;
 import dev.bale.container.Container;
 import dev.bale.dataset.ShardedContainer;
 import dev.bale.loader.Batch;
@@ -37,6 +38,14 @@ final class LoadCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     TransformOptions transformOptions;
+
+    @Option(names = "--whole-jpeg", description = "Decode whole JPEGs with OpenCV and crop, instead of decoding only "
+            + "the crop with libjpeg-turbo (same pixels; the path before region decoding, for comparisons).")
+    boolean wholeJpeg;
+
+    @Option(names = "--compare-jpeg-decoders", paramLabel = "ROUNDS", description = "Instead of streaming, compare "
+            + "the exact, whole-JPEG and region decodes side by side: ROUNDS rounds of one epoch each, in turn.")
+    int compareRounds;
 
     @Option(names = "--shuffle", description = "A new order every epoch.")
     boolean shuffle;
@@ -98,8 +107,15 @@ final class LoadCommand implements Callable<Integer> {
             System.setProperty("bale.allowOtherHosts", "true");
         }
         try (Container container = open.open(path)) {
+            if (compareRounds > 0) {
+                int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+                System.out.printf("%s: %,d records, %s, batch %d, %d workers: exact vs whole-JPEG vs region decode%n",
+                        path, container.size(), t.mode().name().toLowerCase(Locale.ROOT), batch, threads);
+                JpegDecodeComparison.run(container, t, threads, batch, compareRounds, System.out);
+                return 0;
+            }
             DataLoader.Builder builder = DataLoader.builder(container).batchSize(batch).transform(t).shuffle(shuffle)
-                    .seed(seed).prefetch(prefetch);
+                    .seed(seed).prefetch(prefetch).jpegRegionDecode(!wholeJpeg);
             int[] shardRecords = container instanceof ShardedContainer dataset ? dataset.shardRecords()
                     : new int[] {container.size()};
             // Ranks, and remote datasets (a shuffle that visits shards in windows), take the shard-aware sampler.

@@ -41,7 +41,7 @@ final class TransformOptions {
     @Option(names = "--uint8", description = "uint8 CHW output, not normalized (normalize on the GPU).")
     boolean uint8;
 
-    @Option(names = "--exact", description = "Never decode JPEGs at reduced scale: full decode at full size.")
+    @Option(names = "--exact", description = "Never decode JPEGs at reduced scale, nor only their crop: full decode at full size.")
     boolean exact;
 
     Transform build() {

@@ -66,6 +66,7 @@ public final class DataLoader implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong copiesOnRelease = new java.util.concurrent.atomic.AtomicLong();
     /** The consumer's reader for {@link Batch#keys()}, opened on first use. */
     private dev.bale.container.RecordReader keyReader;
+    private final boolean jpegRegionDecode;
 
     private DataLoader(Builder b) {
         this.container = b.container;
@@ -76,6 +77,7 @@ public final class DataLoader implements AutoCloseable {
         this.onBadSample = b.onBadSample;
         this.readAheadShards = b.readAheadShards;
         this.sampleHook = b.sampleHook;
+        this.jpegRegionDecode = b.jpegRegionDecode;
         this.sampler = b.sampler != null ? b.sampler
                 : b.world > 0 ? Sampler.sharded(container instanceof ShardedContainer dataset ? dataset.shardRecords()
                         : new int[] {container.size()}, b.rank, b.world, b.shuffle, b.seed, b.dropLast, b.shuffleShards)
@@ -309,6 +311,10 @@ public final class DataLoader implements AutoCloseable {
         return seed;
     }
 
+    boolean jpegRegionDecode() {
+        return jpegRegionDecode;
+    }
+
     BadSamplePolicy onBadSample() {
         return onBadSample;
     }
@@ -439,6 +445,7 @@ public final class DataLoader implements AutoCloseable {
         private int world;
         private int shuffleShards = 1;
         private SampleHook sampleHook;
+        private boolean jpegRegionDecode = true;
 
         private Builder(Container container) {
             this.container = Objects.requireNonNull(container);
@@ -547,6 +554,17 @@ public final class DataLoader implements AutoCloseable {
          */
         public Builder withSampleHook(SampleHook hook) {
             this.sampleHook = hook;
+            return this;
+        }
+
+        /**
+         * Whether a JPEG's crop is decoded alone, with libjpeg-turbo's partial decoding (default true;
+         * the pixels are the same). False decodes whole JPEGs with OpenCV and crops, the path before
+         * region decoding, kept for comparisons. A transform without reduced decoding (exact mode)
+         * always decodes whole images at full scale.
+         */
+        public Builder jpegRegionDecode(boolean jpegRegionDecode) {
+            this.jpegRegionDecode = jpegRegionDecode;
             return this;
         }
 

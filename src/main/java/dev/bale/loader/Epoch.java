@@ -143,6 +143,11 @@ public final class Epoch implements Iterable<Batch>, AutoCloseable {
         double seconds = (System.nanoTime() - started) / 1e9;
         loader.recordStats(new LoaderStats(images, next - job.firstBatch, seconds, job.readNanos.sum() / 1e9,
                 job.decodeNanos.sum() / 1e9, job.transformNanos.sum() / 1e9, job.waitNanos.sum() / 1e9, waitNanos / 1e9,
-                job.skipped.sum(), paddedColumns == 0 ? 0 : 1 - (double) realColumns / paddedColumns));
+                job.skipped.sum(), paddedColumns == 0 ? 0 : 1 - (double) realColumns / paddedColumns,
+                fraction(job.decodedPixels.sum(), job.wholePixels.sum())));
+    }
+
+    private static double fraction(long part, long whole) {
+        return whole == 0 ? 1 : (double) part / whole;
     }
 }

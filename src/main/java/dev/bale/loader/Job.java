@@ -23,6 +23,8 @@ final class Job {
     final LongAdder readNanos = new LongAdder();
     final LongAdder decodeNanos = new LongAdder();
     final LongAdder transformNanos = new LongAdder();
+    final LongAdder decodedPixels = new LongAdder();
+    final LongAdder wholePixels = new LongAdder();
     final LongAdder waitNanos = new LongAdder();
     final LongAdder skipped = new LongAdder();
 

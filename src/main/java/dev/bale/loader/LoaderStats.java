@@ -14,15 +14,17 @@ package dev.bale.loader;
  * @param waitBatchSeconds  the consumer waiting for the next batch to be ready
  * @param skipped           bad samples replaced (policy SKIP)
  * @param paddingFraction   text lines: the share of delivered pixels (within each batch's width) that is padding; else 0
+ * @param decodedFraction   pixels decoded over the pixels of the whole images at the scales decoded at:
+ *                          below 1 when JPEG region decoding skipped what the crops do not keep
  */
 public record LoaderStats(long images, long batches, double seconds, double readSeconds, double decodeSeconds,
                           double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped,
-                          double paddingFraction) {
+                          double paddingFraction, double decodedFraction) {
 
     public LoaderStats(long images, long batches, double seconds, double readSeconds, double decodeSeconds,
                        double transformSeconds, double waitBufferSeconds, double waitBatchSeconds, long skipped) {
         this(images, batches, seconds, readSeconds, decodeSeconds, transformSeconds, waitBufferSeconds, waitBatchSeconds,
-                skipped, 0);
+                skipped, 0, 1);
     }
 
     public double imagesPerSecond() {
@@ -33,8 +35,9 @@ public record LoaderStats(long images, long batches, double seconds, double read
     public String toString() {
         return String.format("%,d images in %,d batches, %.2f s: %,.0f images/s; worker time: read %.2f s, "
                         + "decode %.2f s, transform %.2f s, waiting for a free buffer %.2f s; consumer waited %.2f s; "
-                        + "%d skipped", images, batches, seconds, imagesPerSecond(), readSeconds, decodeSeconds,
-                transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped)
+                        + "%d skipped; decoded %.1f%% of the pixels", images, batches, seconds, imagesPerSecond(),
+                readSeconds, decodeSeconds, transformSeconds, waitBufferSeconds, waitBatchSeconds, skipped,
+                100 * decodedFraction)
                 + (paddingFraction > 0 ? String.format("; %.1f%% padding", 100 * paddingFraction) : "");
     }
 }

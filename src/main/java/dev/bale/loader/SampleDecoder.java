@@ -31,6 +31,7 @@ public final class SampleDecoder implements AutoCloseable {
     private SampleHook hook;
     private ByteBuffer hookPixels;
     private final SampleImage hookImage = new SampleImage();
+    private final long[] pixels = new long[2];
 
     /**
      * @param channels 1 or 3
@@ -39,6 +40,15 @@ public final class SampleDecoder implements AutoCloseable {
      * @param height   likewise
      */
     public SampleDecoder(Transform transform, long seed, int channels, int width, int height) {
+        this(transform, seed, channels, width, height, true);
+    }
+
+    /**
+     * @param jpegRegions whether a JPEG's crop is decoded alone (libjpeg-turbo partial decoding) when
+     *                    {@link Transform#reducedDecode()} allows it; false decodes the whole JPEG with
+     *                    OpenCV and crops, as Bale did before region decoding (for comparisons)
+     */
+    public SampleDecoder(Transform transform, long seed, int channels, int width, int height, boolean jpegRegions) {
         this.transform = transform;
         this.planner = new Planner(transform, seed);
         this.width = width;
@@ -55,6 +65,8 @@ public final class SampleDecoder implements AutoCloseable {
         for (int c = 0; c < 3; c++) {
             params.mean(c, mean[c]).std(c, std[c]);
         }
+        // --exact (no reduced decode) keeps the full decode at full scale.
+        params.region_decode(jpegRegions && transform.reducedDecode() ? 1 : 0);
         if (transform.mode() == Transform.Mode.NONE) {
             params.expect_w(width).expect_h(height).out_w(width).out_h(height);
         }
@@ -183,6 +195,15 @@ public final class SampleDecoder implements AutoCloseable {
         }
         decoder.lastStageNanos(stages);
         return stages;
+    }
+
+    /**
+     * Pixels the last decode decoded ([0]) and the whole image's pixels at the scale it decoded at
+     * ([1]); the array is reused.
+     */
+    public long[] lastDecodedPixels() {
+        decoder.lastDecodedPixels(pixels);
+        return pixels;
     }
 
     @Override

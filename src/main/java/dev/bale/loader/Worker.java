@@ -18,6 +18,8 @@ final class Worker implements Runnable {
     private long readNanos;
     private long decodeNanos;
     private long transformNanos;
+    private long decodedPixels;
+    private long wholePixels;
 
     Worker(DataLoader loader) {
         this.loader = loader;
@@ -32,7 +34,7 @@ final class Worker implements Runnable {
         try {
             reader = loader.container().newReader();
             decoder = new SampleDecoder(loader.transform(), loader.seed(), loader.channels(), loader.width(),
-                    loader.height());
+                    loader.height(), loader.jpegRegionDecode());
             decoder.hook(loader.sampleHook());
         } catch (Throwable t) {
             // Fail every job instead of dying, so that nobody waits for this worker forever.
@@ -82,6 +84,8 @@ final class Worker implements Runnable {
         readNanos = 0;
         decodeNanos = 0;
         transformNanos = 0;
+        decodedPixels = 0;
+        wholePixels = 0;
         long waitNanos = 0;
         int batchSize = job.plan.batchSize();
         try {
@@ -118,6 +122,8 @@ final class Worker implements Runnable {
             job.readNanos.add(readNanos);
             job.decodeNanos.add(decodeNanos);
             job.transformNanos.add(transformNanos);
+            job.decodedPixels.add(decodedPixels);
+            job.wholePixels.add(wholePixels);
             job.waitNanos.add(waitNanos);
         }
     }
@@ -142,6 +148,9 @@ final class Worker implements Runnable {
                 long[] stages = decoder.lastStageNanos();
                 decodeNanos += stages[0];
                 transformNanos += stages[1];
+                long[] pixels = decoder.lastDecodedPixels();
+                decodedPixels += pixels[0];
+                wholePixels += pixels[1];
                 return candidate;
             } catch (CorruptContainerException | NativeDecodeException | SampleDecoder.BadImageException e) {
                 if (!BadData.isBadData(e)) {

@@ -133,6 +133,8 @@ public class BaleNative {
         public native TransformParams jitter_order(int setter);
         public native int to_gray();
         public native TransformParams to_gray(int setter);
+        public native int region_decode();
+        public native TransformParams region_decode(int setter);
     }
 
     /** {@code bale::RawShape} (raw.h): the layout of raw pixels handed to {@link #transform_raw}. */
@@ -176,6 +178,8 @@ public class BaleNative {
             @Const @ByRef TransformParams p, Pointer dst, @Cast("char*") BytePointer err, int err_len);
 
     public static native void last_stage_nanos(@Cast("int64_t*") LongPointer out);
+
+    public static native void last_decoded_pixels(@Cast("int64_t*") LongPointer out);
 
     public static native void set_opencv_threads(int threads);
 }

@@ -23,6 +23,7 @@ public final class NativeDecoder implements AutoCloseable {
     private final BytePointer error = new BytePointer(ERROR_CAPACITY).limit(0);
     private final LongPointer stageNanos = new LongPointer(2);
     private final BaleNative.RawShape rawShape = new BaleNative.RawShape();
+    private final LongPointer decodedPixels = new LongPointer(2);
     /** A view of {@code stageNanos}: reading it costs no JNI call. */
     private final java.nio.LongBuffer stageView = stageNanos.asBuffer();
     /** The last target buffer and a pointer to its index 0, kept while callers reuse the buffer. */
@@ -150,6 +151,17 @@ public final class NativeDecoder implements AutoCloseable {
     }
 
     /**
+     * Pixels the last {@link #decode} on this thread decoded ({@code [0]}) and the whole image's pixels
+     * at the scale it decoded at ({@code [1]}), written into {@code into}; with region decoding the
+     * first is the (widened) crop's share of the second.
+     */
+    public void lastDecodedPixels(long[] into) {
+        BaleNative.last_decoded_pixels(decodedPixels);
+        into[0] = decodedPixels.get(0);
+        into[1] = decodedPixels.get(1);
+    }
+
+    /**
      * Sets the size of OpenCV's thread pool, for the whole process. With one decoder per worker
      * thread, 1 keeps OpenCV from starting threads of its own on top of the workers.
      */
@@ -163,6 +175,7 @@ public final class NativeDecoder implements AutoCloseable {
         error.close();
         stageNanos.close();
         rawShape.close();
+        decodedPixels.close();
         if (targetBase != null) {
             targetBase.close();
             targetBase = null;

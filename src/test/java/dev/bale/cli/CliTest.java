@@ -233,6 +233,24 @@ class CliTest {
     }
 
     @Test
+    void loadReportsTheFractionDecodedAndComparesJpegDecoders() throws IOException {
+        Path bin = dir.resolve("decoders.bin");
+        assertEquals(0, bale("pack", photos().toString(), bin.toString(), "--format", "bin"));
+        String[] train = {"load", bin.toString(), "--batch", "4", "--workers", "2", "--transform", "train", "--crop", "16"};
+        assertEquals(0, bale(train));
+        assertTrue(out().contains("of the pixels") && !out().contains("decoded 100.0% of the pixels"), out());
+        String[] whole = java.util.Arrays.copyOf(train, train.length + 1);
+        whole[train.length] = "--whole-jpeg";
+        assertEquals(0, bale(whole));
+        assertTrue(out().contains("decoded 100.0% of the pixels"), out());
+        String[] compare = java.util.Arrays.copyOf(train, train.length + 2);
+        compare[train.length] = "--compare-jpeg-decoders";
+        compare[train.length + 1] = "2";
+        assertEquals(0, bale(compare));
+        assertTrue(out().contains("round 2:") && out().contains("region/exact") && out().contains("per CPU second"), out());
+    }
+
+    @Test
     void benchOnUserDataWritesReportJsonAndCharts() throws IOException {
         Path src = photos();
         Path out = dir.resolve("bench");
