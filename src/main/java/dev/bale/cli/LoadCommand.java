@@ -110,7 +110,7 @@ final class LoadCommand implements Callable<Integer> {
             if (compareRounds > 0) {
                 int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
                 System.out.printf("%s: %,d records, %s, batch %d, %d workers: exact vs whole-JPEG vs region decode%n",
-                        path, container.size(), t.mode().name().toLowerCase(Locale.ROOT), batch, threads);
+                        path, container.size(), t.mode().name().toLowerCase(java.util.Locale.ROOT), batch, threads);
                 JpegDecodeComparison.run(container, t, threads, batch, compareRounds, System.out);
                 return 0;
             }
