@@ -94,6 +94,12 @@ public final class Containers {
         }
         List<String> tried = new ArrayList<>();
         Layout layout = sniffBale(path, tried);
+        if (layout == null && !Files.exists(path)) {
+            String hint = interruptedReplacement(path);
+            if (!hint.isEmpty()) {
+                throw new NoSuchFileException(path.toString(), null, "no such container" + hint);
+            }
+        }
         return layout != null ? open(layout, path, acceptUnchecksummed) : ForeignContainers.open(path, options, tried);
     }
 
