@@ -11,6 +11,7 @@ import dev.bale.pack.ShardedPacker;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,8 +41,12 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--shard-size", paramLabel = "SIZE", description = "Write a sharded dataset of shards of at most SIZE of record data.")
     String shardSize;
 
+    @Mixin
+    RemoteMixin remote;
+
     @Override
     public Integer call() throws Exception {
+        remote.apply();
         Layout layout = Layout.parse(format);
         PackResult result;
         try (Container container = Containers.open(in);

@@ -7,6 +7,7 @@ import dev.bale.inspect.Inspection;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,8 +22,12 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Mixin
+    RemoteMixin remote;
+
     @Override
     public Integer call() throws Exception {
+        remote.apply();
         try (Container container = Containers.open(path)) {
             if (container instanceof ShardedContainer dataset) {
                 dataset.openAll(); // a remote dataset's class counts need every shard (fetched into the cache)

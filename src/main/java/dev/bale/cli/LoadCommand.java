@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -69,18 +70,8 @@ final class LoadCommand implements Callable<Integer> {
             description = "With --shuffle on a dataset: samples are shuffled within windows of this many shards (default: ${DEFAULT-VALUE}).")
     int shuffleShards;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Shard cache for remote datasets (default: $BALE_CACHE or ~/.cache/bale).")
-    java.nio.file.Path cache;
-
-    @Option(names = "--cache-limit", paramLabel = "SIZE", description = "Most bytes the shard cache may hold, e.g. 50GB (default: no limit).")
-    String cacheLimit;
-
-    @Option(names = "--endpoint", paramLabel = "URL",
-            description = "S3-compatible endpoint for s3:// datasets, path-style (default: $BALE_S3_ENDPOINT, else AWS).")
-    String endpoint;
-
-    @Option(names = "--allow-other-hosts", description = "Let dataset.json name shards on other hosts than its own.")
-    boolean allowOtherHosts;
+    @Mixin
+    RemoteMixin remote;
 
     @Option(names = "--ceiling", description = "First measure one thread's native decode+transform rate on records in "
             + "memory, and report the loader's efficiency against workers x that rate.")
@@ -101,26 +92,15 @@ final class LoadCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
-        if (cache != null) {
-            System.setProperty("bale.cache", cache.toString());
-        }
-        if (cacheLimit != null) {
-            System.setProperty("bale.cache.limit", cacheLimit);
-        }
-        if (endpoint != null) {
-            System.setProperty("bale.s3.endpoint", endpoint);
-        }
-        if (allowOtherHosts) {
-            System.setProperty("bale.allowOtherHosts", "true");
-        }
+        remote.apply();
         try (Container container = Containers.open(path)) {
             DataLoader.Builder builder = DataLoader.builder(container).batchSize(batch).transform(t).shuffle(shuffle)
                     .seed(seed).prefetch(prefetch);
             int[] shardRecords = container instanceof ShardedContainer dataset ? dataset.shardRecords()
                     : new int[] {container.size()};
             // Ranks, and remote datasets (a shuffle that visits shards in windows), take the shard-aware sampler.
-            boolean remote = container instanceof ShardedContainer dataset && dataset.cacheStats() != null;
-            Sampler sampler = world != 1 || rank != 0 || remote
+            boolean fromCache = container instanceof ShardedContainer dataset && dataset.remote();
+            Sampler sampler = world != 1 || rank != 0 || fromCache
                     ? Sampler.sharded(shardRecords, rank, world, shuffle, seed, false, shuffleShards) : null;
             if (sampler != null) {
                 builder.sampler(sampler);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,8 +34,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "4", description = "Threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin
+    RemoteMixin remote;
+
     @Override
     public Integer call() throws Exception {
+        remote.apply();
         if (list != null && against == null) {
             throw new IllegalArgumentException("--list needs --against (the root its paths are relative to)");
         }
