@@ -56,8 +56,12 @@ final class ConvertCommand implements Callable<Integer> {
             + "(written by an older Bale): OUT gets checksums over what IN holds now. Run `bale verify IN` first.")
     boolean trustUnchecksummed;
 
+    @Mixin
+    RemoteMixin remote;
+
     @Override
     public Integer call() throws Exception {
+        remote.apply();
         Layout layout = Layout.parse(format);
         PackOptions.OnBad policy = switch (onBad.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "fail" -> PackOptions.OnBad.FAIL;

@@ -24,8 +24,12 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Mixin
+    RemoteMixin remote;
+
     @Override
     public Integer call() throws Exception {
+        remote.apply();
         try (Container container = open.open(path, true)) {
             if (container instanceof ShardedContainer dataset) {
                 dataset.openAll(); // a remote dataset's class counts need every shard (fetched into the cache)

@@ -71,18 +71,8 @@ final class LoadCommand implements Callable<Integer> {
             description = "With --shuffle on a dataset: samples are shuffled within windows of this many shards (default: ${DEFAULT-VALUE}).")
     int shuffleShards;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Shard cache for remote datasets (default: $BALE_CACHE or ~/.cache/bale).")
-    java.nio.file.Path cache;
-
-    @Option(names = "--cache-limit", paramLabel = "SIZE", description = "Most bytes the shard cache may hold, e.g. 50GB (default: no limit).")
-    String cacheLimit;
-
-    @Option(names = "--endpoint", paramLabel = "URL",
-            description = "S3-compatible endpoint for s3:// datasets, path-style (default: $BALE_S3_ENDPOINT, else AWS).")
-    String endpoint;
-
-    @Option(names = "--allow-other-hosts", description = "Let dataset.json name shards on other hosts than its own.")
-    boolean allowOtherHosts;
+    @Mixin
+    RemoteMixin remote;
 
     @Option(names = "--ceiling", description = "First measure one thread's native decode+transform rate on records in "
             + "memory, and report the loader's efficiency against workers x that rate.")
@@ -94,18 +84,7 @@ final class LoadCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
-        if (cache != null) {
-            System.setProperty("bale.cache", cache.toString());
-        }
-        if (cacheLimit != null) {
-            System.setProperty("bale.cache.limit", cacheLimit);
-        }
-        if (endpoint != null) {
-            System.setProperty("bale.s3.endpoint", endpoint);
-        }
-        if (allowOtherHosts) {
-            System.setProperty("bale.allowOtherHosts", "true");
-        }
+        remote.apply();
         try (Container container = open.open(path)) {
             if (compareRounds > 0) {
                 int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
@@ -119,8 +98,8 @@ final class LoadCommand implements Callable<Integer> {
             int[] shardRecords = container instanceof ShardedContainer dataset ? dataset.shardRecords()
                     : new int[] {container.size()};
             // Ranks, and remote datasets (a shuffle that visits shards in windows), take the shard-aware sampler.
-            boolean remote = container instanceof ShardedContainer dataset && dataset.cacheStats() != null;
-            Sampler sampler = world != 1 || rank != 0 || remote
+            boolean fromCache = container instanceof ShardedContainer dataset && dataset.remote();
+            Sampler sampler = world != 1 || rank != 0 || fromCache
                     ? Sampler.sharded(shardRecords, rank, world, shuffle, seed, false, shuffleShards) : null;
             if (sampler != null) {
                 builder.sampler(sampler);

@@ -56,8 +56,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    @Mixin
+    RemoteMixin remote;
+
     @Override
     public Integer call() throws Exception {
+        remote.apply();
         if (list != null && against == null) {
             throw new IllegalArgumentException("--list needs --against (the root its paths are relative to)");
         }

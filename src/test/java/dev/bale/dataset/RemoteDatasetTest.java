@@ -126,9 +126,13 @@ class RemoteDatasetTest {
             }
             assertEquals(source.size(), counted, "class counts cover every shard: " + printed);
             assertEquals(0, Main.run("verify", url(), "--against", dir.resolve("src").toString(), "--decode"));
-            assertEquals(0, Main.run("convert", url(), dir.resolve("copy.tfrecord").toString(), "--format", "tfrecord"));
+            Path other = dir.resolve("other-cache");
+            assertEquals(0, Main.run("convert", url(), dir.resolve("copy.tfrecord").toString(), "--format", "tfrecord",
+                    "--cache", other.toString(), "--cache-limit", "1GB"));
+            assertTrue(Files.isDirectory(other.resolve("shards")), "--cache is where convert fetched the shards");
         } finally {
             System.clearProperty("bale.cache");
+            System.clearProperty("bale.cache.limit");
         }
     }
 
