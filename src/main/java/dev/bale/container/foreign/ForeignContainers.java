@@ -1,6 +1,5 @@
 package dev.bale.container.foreign;
 
-import dev.bale.container.Container;
 import dev.bale.container.CorruptContainerException;
 import dev.bale.container.OpenOptions;
 import java.io.IOException;

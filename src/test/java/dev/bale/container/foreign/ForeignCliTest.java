@@ -98,8 +98,9 @@ class ForeignCliTest {
             values.add(PickleWriter.dumps(PickleWriter.lmdbImage(20, 24, 3, ForeignWriters.pixels(20, 24, 3, i), i % 2), 4));
         }
         ForeignWriters.pickledLmdb(dir.resolve("good"), values, 4);
-        assertEquals(0, bale("load", dir.resolve("good").toString(), "--batch", "3", "--workers", "1", "--crop", "16",
+        assertEquals(0, bale("load", dir.resolve("good").toString(), "--batch", "3", "--workers", "1", "--crop", "16", "--ceiling",
                 "--resize", "18"), all());
+        assertTrue(all().contains("ceiling: one thread"), all());
         assertEquals(0, bale("inspect", dir.resolve("good").toString()), all());
         assertTrue(all().contains("LMDB_Image") && all().contains("20x24x3 HWC RGB"), all());
         Path png = dir.resolve("png.sqlite");

@@ -64,8 +64,46 @@ class ForeignDatasetTest {
         }
     }
 
+    /** Four threads, each with its own reader, in different orders: byte-exact with one thread's reads. */
+    static void assertConcurrentReadsMatch(Container c) {
+        List<byte[]> reference = new ArrayList<>();
+        try (RecordReader r = c.newReader()) {
+            for (int i = 0; i < c.size(); i++) {
+                reference.add(bytes(r.read(i)));
+            }
+        }
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 4; t++) {
+            long seed = t;
+            threads.add(new Thread(() -> {
+                try (RecordReader r = c.newReader()) {
+                    List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, c.size()).boxed().toList());
+                    for (int round = 0; round < 5; round++) {
+                        java.util.Collections.shuffle(order, new java.util.Random(seed * 31 + round));
+                        for (int i : order) {
+                            assertArrayEquals(reference.get(i), bytes(r.read(i)), "record " + i);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
     /** Converts to every layout, reopens, and checks bytes (or, for raw sources, decoded pixels), keys and labels. */
     private void assertConvertsToEveryLayout(Container source) throws IOException {
+        assertConcurrentReadsMatch(source);
         for (Layout layout : Layout.values()) {
             Path out = dir.resolve("converted-" + layout.id() + (layout == Layout.SQLITE ? ".db" : layout == Layout.TFRECORD ? ".tfrecord" : ""));
             try (ContainerInput input = new ContainerInput(source)) {

@@ -88,6 +88,7 @@ class PickledLmdbTest {
             assertEquals(ForeignKind.PICKLE_LMDB, f.kind());
             assertTrue(f.evidence().contains("__keys__/__len__") && f.evidence().contains("__main__.LMDB_Image"), f.evidence());
             assertPixels(c, raws());
+            ForeignDatasetTest.assertConcurrentReadsMatch(c);
             try (RecordReader r = c.newReader()) {
                 // Protocol 4 stores bytes as bytes: the pixels are read inside LMDB's map, not copied.
                 // (a copy would land in the reader's one reused buffer, at the same address every time).
