@@ -83,6 +83,28 @@ class LmdbCorruptionTest {
         });
     }
 
+    /** liblmdb asserts (aborting the JVM) on a database root of page 0: refused before LMDB looks. */
+    @Test
+    void aZeroedDatabaseRootIsRefusedBeforeLmdbAbortsTheJvm() throws IOException {
+        Path path = Fixtures.write(Layout.LMDB, dir, Fixtures.images(6, 122));
+        Path data = path.resolve("data.mdb");
+        byte[] file = Files.readAllBytes(data);
+        // The main database's node for "images": mn_lo, mn_hi, mn_flags = F_SUBDATA, mn_ksize = 6, key, MDB_db.
+        ByteBuffer node = ByteBuffer.allocate(14).order(ByteOrder.nativeOrder())
+                .putShort((short) 48).putShort((short) 0).putShort((short) 2).putShort((short) 6)
+                .put("images".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        // Every copy: older transactions left stale copies of the page (LMDB copies on write).
+        int copies = 0;
+        for (int at = Fixtures.indexOf(file, node.array(), 0); at >= 0; at = Fixtures.indexOf(file, node.array(), at + 1)) {
+            ByteBuffer.wrap(file, at + 14 + 40, 8).order(ByteOrder.nativeOrder()).putLong(0);
+            copies++;
+        }
+        assertTrue(copies > 0, "no node for 'images' in data.mdb");
+        Files.write(data, file);
+        CorruptContainerException e = assertThrows(CorruptContainerException.class, () -> Containers.open(path).close());
+        assertTrue(e.getMessage().contains("has root page 0"), e.getMessage());
+    }
+
     private static int only(byte[] file, byte[] pattern) {
         int at = Fixtures.indexOf(file, pattern, 0);
         assertTrue(at >= 0, "pattern not found in data.mdb");
