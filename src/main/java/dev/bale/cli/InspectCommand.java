@@ -35,23 +35,7 @@ final class InspectCommand implements Callable<Integer> {
                 dataset.openAll(); // a remote dataset's class counts need every shard (fetched into the cache)
             }
             Inspection inspection = Inspection.of(container);
-            dev.bale.inspect.TextStats text = dev.bale.inspect.TextStats.textLabelled(container)
-                    ? dev.bale.inspect.TextStats.of(container) : null;
-            if (json && text != null) {
-                com.google.gson.JsonObject object = com.google.gson.JsonParser.parseString(inspection.toJson()).getAsJsonObject();
-                object.add("text", new com.google.gson.Gson().toJsonTree(text.toMap()));
-                System.out.print(new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
-                        .toJson(object) + "\n");
-            } else {
-                System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
-                if (text != null) {
-                    System.out.print(text.toText());
-                }
-                if (!json) {
-                    System.out.printf("%-13s %s%n", "metadata", container.metadataChecksummed()
-                            ? "checksummed (CRC-32C, recorded at pack time)" : "unchecksummed");
-                }
-            }
+            System.out.print(json ? inspection.toJson() + "\n" : inspection.toText());
         }
         return 0;
     }

@@ -251,6 +251,28 @@ public final class ShardedContainer implements Container {
         }
     }
 
+    /**
+     * True: every shard opens only with its own metadata checksummed (an older, unchecksummed shard
+     * is refused), is checked against dataset.json (layout, count, classes, class ids) and, when
+     * fetched, against its sha256.
+     */
+    @Override
+    public boolean metadataChecksummed() {
+        return true;
+    }
+
+    /** Every shard's whole-file metadata checks (opening each shard), each problem naming its shard. */
+    @Override
+    public java.util.List<String> verifyMetadata() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (int s = 0; s < shardCount(); s++) {
+            for (String problem : shard(s).verifyMetadata()) {
+                problems.add(store.describe(s) + ": " + problem);
+            }
+        }
+        return problems;
+    }
+
     @Override
     public RecordReader newReader() {
         return new Reader();

@@ -20,9 +20,13 @@ import java.util.Map;
  * @param dataBytes   encoded image bytes held (the packed files' total size)
  * @param bytesOnDisk every file of the container
  * @param features    TFRecord only: per feature name, kind, records, values per record, bytes
+ * @param foreign     a dataset another tool wrote: what kind, and why; else null
+ * @param metadataChecksummed whether checksums recorded at pack time cover the container's metadata
+ * @param text        text-labelled containers (OCR): charset, label lengths, image sizes; else null
  */
 public record Inspection(String path, String layout, int records, List<ClassCount> classes, long dataBytes,
-                         long bytesOnDisk, Map<String, Feature> features, Foreign foreign) {
+                         long bytesOnDisk, Map<String, Feature> features, Foreign foreign, boolean metadataChecksummed,
+                         TextStats text) {
 
     /** A dataset another tool wrote: what kind, why, and what its records look like. */
     public record Foreign(String kind, String evidence, boolean checksums, String labels, List<String> exampleKeys,
@@ -67,7 +71,8 @@ public record Inspection(String path, String layout, int records, List<ClassCoun
                     f.badRecords());
         }
         return new Inspection(container.path().toString(), foreign != null ? foreign.kind() : container.layout().id(),
-                container.size(), classes, container.manifest().sourceBytes(), container.bytesOnDisk(), features, foreign);
+                container.size(), classes, container.manifest().sourceBytes(), container.bytesOnDisk(), features, foreign,
+                container.metadataChecksummed(), TextStats.textLabelled(container) ? TextStats.of(container) : null);
     }
 
     /** Container bytes over data bytes: 1.00 means the container adds nothing. */
@@ -83,7 +88,11 @@ public record Inspection(String path, String layout, int records, List<ClassCoun
         json.put("dataBytes", dataBytes);
         json.put("bytesOnDisk", bytesOnDisk);
         json.put("sizeRatio", Math.round(sizeRatio() * 10000) / 10000.0);
+        json.put("metadataChecksummed", metadataChecksummed);
         json.put("classes", classes);
+        if (text != null) {
+            json.put("text", text.toMap());
+        }
         if (features != null) {
             json.put("features", features);
         }
@@ -115,6 +124,8 @@ public record Inspection(String path, String layout, int records, List<ClassCoun
                 foreign != null ? "image bytes as stored" : "encoded images"));
         out.append(String.format("%-13s %,d bytes%n", "on disk", bytesOnDisk));
         out.append(String.format("%-13s %.4f (on disk / data)%n", "size ratio", sizeRatio()));
+        out.append(String.format("%-13s %s%n", "metadata", metadataChecksummed
+                ? "checksummed (CRC-32C, recorded at pack time)" : "unchecksummed"));
         out.append(String.format("%-13s %d%n", "classes", classes.size()));
         int shown = 0;
         for (ClassCount c : classes) {
@@ -130,6 +141,9 @@ public record Inspection(String path, String layout, int records, List<ClassCoun
             features.forEach((name, f) -> out.append(String.format("  %-24s %-6s %,9d %13s %,15d%n", name, f.kind(),
                     f.records(), f.minValues() == f.maxValues() ? Long.toString(f.minValues())
                             : f.minValues() + ".." + f.maxValues(), f.bytes())));
+        }
+        if (text != null) {
+            out.append(text.toText());
         }
         return out.toString();
     }
