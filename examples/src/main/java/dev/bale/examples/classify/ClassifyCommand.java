@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
                 + "test accuracy, images/s and the share of time spent waiting for data.",
                 "Default data: Fashion-MNIST from Debian's dataset-fashion-mnist (installed on first use, as root), "
                         + "written out as PNGs and packed with bale pack.",
-                "Example: bale example classify --epochs 3 --workers 2"})
+                "Example: bale example classify --epochs 5 --workers 2"})
 public final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--train", description = "Training images: a container, or a folder of class folders (packed first).")
@@ -34,7 +34,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "cnn", paramLabel = "cnn|resnet18", description = "Network (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--width", description = "Channels of the first stage (default: 16 for cnn, 64 for resnet18, ResNet-18's own).")
+    @Option(names = "--width", description = "Channels of the first stage (default: 32 for cnn, 64 for resnet18, ResNet-18's own).")
     Integer width;
 
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "adam, or sgd with Nesterov momentum 0.9 (default: ${DEFAULT-VALUE}).")
@@ -43,7 +43,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Learning rate (default: 0.001 for adam, 0.05 for sgd).")
     Double lr;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -94,7 +94,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         org.bytedeco.pytorch.global.torch.set_num_threads(threads != null ? threads
                 : Math.max(1, Runtime.getRuntime().availableProcessors() - workers));
         double rate = lr != null ? lr : optimizer.equals("sgd") ? 0.05 : 1e-3;
-        int stageWidth = width != null ? width : model.equals("resnet18") ? 64 : 16;
+        int stageWidth = width != null ? width : model.equals("resnet18") ? 64 : 32;
         Trainer.Options options = new Trainer.Options(model, stageWidth, optimizer, rate, epochs, batch, workers, seed, device,
                 checkpoint, checkpointEvery, stopAfter, resume);
         try (Container trainSet = Containers.open(train); Container testSet = Containers.open(test);

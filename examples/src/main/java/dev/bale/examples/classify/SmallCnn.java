@@ -11,7 +11,7 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * Two conv + batch-norm + pool stages ({@code width} and 2 x {@code width} channels) and two linear
- * layers: small enough to train Fashion-MNIST on a CPU in minutes, enough for 90 % after a few epochs.
+ * layers: small enough to train Fashion-MNIST on a CPU in minutes; at width 32, 90 % after 4 epochs.
  */
 public final class SmallCnn extends Net {
     private final Conv2dImpl conv1;

@@ -50,15 +50,6 @@ public final class Trainer implements AutoCloseable {
             }
         }
 
-        public static Options defaults() {
-            return new Options("cnn", 16, "adam", 1e-3, 3, 64, 2, 1, "cpu", null, 0, 0, false);
-        }
-
-        public Options withEpochs(int e) {
-            return new Options(model, width, optimizer, lr, e, batchSize, workers, seed, device, checkpoint,
-                    checkpointEvery, stopAfter, resume);
-        }
-
         public Options withCheckpoint(Path dir, int every, long stopAfterSteps, boolean resumeRun) {
             return new Options(model, width, optimizer, lr, epochs, batchSize, workers, seed, device, dir, every,
                     stopAfterSteps, resumeRun);
