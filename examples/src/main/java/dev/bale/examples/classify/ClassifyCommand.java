@@ -40,7 +40,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "adam, or sgd with Nesterov momentum 0.9 (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", description = "Learning rate (default: 0.001 for adam, 0.05 for sgd).")
+    @Option(names = "--lr", description = "Learning rate at the start, decayed to 0 over the run along a cosine "
+            + "(default: 0.001 for adam, 0.05 for sgd).")
     Double lr;
 
     @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")

@@ -174,6 +174,7 @@ public final class Trainer implements AutoCloseable {
                     optimizer.zero_grad();
                     Tensor loss = cross_entropy(net.forward(x), y);
                     loss.backward();
+                    setLearningRate(cosine(step, (long) options.epochs() * batches));
                     optimizer.step();
                     double value = loss.item_double();
                     lossSum += value * batch.size();
@@ -202,6 +203,21 @@ public final class Trainer implements AutoCloseable {
         return new EpochReport(epoch, firstBatch, steps, samples == 0 ? Double.NaN : lossSum / samples, accuracy,
                 stats.imagesPerSecond(), stats.seconds() == 0 ? 0 : stats.waitBatchSeconds() / stats.seconds(),
                 stats.seconds(), org.bytedeco.javacpp.Pointer.physicalBytes(), stopped);
+    }
+
+    /**
+     * The learning rate at optimizer step {@code step} of {@code total}: the base rate decayed to zero
+     * along half a cosine. A function of the step alone, so a resumed run follows the same schedule.
+     */
+    private double cosine(long step, long total) {
+        return options.lr() * 0.5 * (1 + Math.cos(Math.PI * Math.min(step, total) / Math.max(1, total)));
+    }
+
+    private void setLearningRate(double rate) {
+        var groups = optimizer.param_groups();
+        for (long g = 0; g < groups.size(); g++) {
+            groups.get(g).options().set_lr(rate);
+        }
     }
 
     /** Fraction of the test set classified right, in eval mode and without autograd. */
