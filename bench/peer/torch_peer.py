@@ -53,7 +53,8 @@ def parse_args(argv):
     p.add_argument("--mode", choices=MODES + FOREIGN_MODES, required=True)
     p.add_argument("--path", required=True,
                    help="imagefolder: the class-folder root; bin/lmdb: the container folder; "
-                        "sqlite/tfrecord: the container file (tfrecord needs PATH.idx beside it)")
+                        "sqlite/tfrecord: the container file (tfrecord needs PATH.idx beside it); "
+                        "foreign modes: what `bale inspect` is given (webdataset: also a brace list)")
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes (0: the main process)")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--transform", choices=("eval", "train", "none"), default="eval",

@@ -27,6 +27,9 @@ import java.util.Locale;
  * side in one run.
  */
 public final class ForeignBench {
+    /** The peer's row name starts so. */
+    private static final String PEER = "PyTorch";
+
     private ForeignBench() {
     }
 
@@ -108,8 +111,6 @@ public final class ForeignBench {
         log.println("peer: absent (" + absent + ")");
         return null;
     }
-
-    private static final String PEER = "PyTorch";
 
     static String table(List<Row> rows) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-28s %12s %10s %10s %9s %9s%n", "input",
