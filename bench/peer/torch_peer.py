@@ -23,6 +23,9 @@ import urllib.parse
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 MODES = ("imagefolder", "bin", "sqlite", "lmdb", "tfrecord")
+# Datasets other tools wrote, read the way the PyTorch tutorials on "too many small files" do:
+# PIL decodes, torchvision transforms (foreign_peer.py). Names are Bale's foreign kind ids.
+FOREIGN_MODES = ("plain-bin", "plain-sqlite", "pickle-lmdb", "encoded-lmdb", "caffe-lmdb", "webdataset")
 # Debian package that provides each module, for the error message.
 PACKAGES = {"torch": "python3-torch", "torchvision": "python3-torchvision", "numpy": "python3-numpy",
             "cv2": "python3-opencv", "PIL": "python3-pil", "lmdb": "python3-lmdb"}
@@ -47,10 +50,11 @@ def require(module):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--mode", choices=MODES, required=True)
+    p.add_argument("--mode", choices=MODES + FOREIGN_MODES, required=True)
     p.add_argument("--path", required=True,
                    help="imagefolder: the class-folder root; bin/lmdb: the container folder; "
-                        "sqlite/tfrecord: the container file (tfrecord needs PATH.idx beside it)")
+                        "sqlite/tfrecord: the container file (tfrecord needs PATH.idx beside it); "
+                        "foreign modes: what `bale inspect` is given (webdataset: also a brace list)")
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes (0: the main process)")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--transform", choices=("eval", "train", "none"), default="eval",
@@ -64,6 +68,10 @@ def parse_args(argv):
     p.add_argument("--shuffle", action="store_true")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--limit", type=int, help="use only the first N records")
+    p.add_argument("--index", help="plain-bin: the text index, when --path names the data file")
+    p.add_argument("--table", help="plain-sqlite: the table (default: images, else the one table with a BLOB column)")
+    p.add_argument("--columns", help="plain-sqlite: key,data[,label] column names")
+    p.add_argument("--labels", help="encoded-lmdb: a text file with one label per record, in key order")
     p.add_argument("--dump-first", type=int, default=0, metavar="K",
                    help="also report the sum of each of the first K decoded tensors (record order, main process)")
     args = p.parse_args(argv)
@@ -172,6 +180,9 @@ def build(args):
 
     versions = {"python": platform.python_version(), "torch": torch.__version__,
                 "torchvision": torchvision.__version__, "numpy": np.__version__}
+    if args.mode in FOREIGN_MODES:
+        import foreign_peer
+        return foreign_peer.build(args, versions, require, _fields), versions
     if args.mode == "imagefolder":
         PIL = require("PIL")
         versions["PIL"] = PIL.__version__
@@ -436,7 +447,7 @@ def checksums(dataset, k, torch, seed):
 
 
 def run(args):
-    if not os.path.exists(args.path):
+    if not os.path.exists(args.path) and not (args.mode == "webdataset" and "{" in args.path):
         raise PeerError(f"no such file or folder: {args.path}")
     make_dataset, versions = build(args)
     import torch

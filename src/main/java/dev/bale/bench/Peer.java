@@ -81,6 +81,15 @@ public final class Peer {
     /** Runs one configuration; {@code mode} is imagefolder, bin, lmdb, sqlite or tfrecord. */
     public Run run(String mode, Path path, int workers, int batch, String transform, int crop, int resize, int epochs,
                    int limit) {
+        return run(mode, path, workers, batch, transform, crop, resize, epochs, limit, List.of());
+    }
+
+    /**
+     * As above; {@code mode} may also be a foreign kind id (plain-bin, pickle-lmdb...), with {@code extra}
+     * arguments telling how to open it (--index, --table, --columns, --labels).
+     */
+    public Run run(String mode, Path path, int workers, int batch, String transform, int crop, int resize, int epochs,
+                   int limit, List<String> extra) {
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--mode", mode, "--path",
                 path.toString(), "--workers", Integer.toString(workers), "--batch", Integer.toString(batch),
                 "--transform", transform, "--epochs", Integer.toString(epochs), "--shuffle"));
@@ -90,6 +99,7 @@ public final class Peer {
         if (limit > 0) {
             command.addAll(List.of("--limit", Integer.toString(limit)));
         }
+        command.addAll(extra);
         try {
             Finished finished = run(command, 30);
             String last = finished.output().lines().reduce((a, b) -> b).orElse("");

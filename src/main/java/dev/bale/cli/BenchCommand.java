@@ -25,7 +25,8 @@ final class BenchCommand implements Callable<Integer> {
     OpenFlags open = new OpenFlags();
 
     @Parameters(arity = "0..1", paramLabel = "SOURCE", description = "Folder of class folders (or --list root); a dataset "
-            + "another tool wrote (Bale in place against Bale after convert); none: generated data.")
+            + "another tool wrote (Bale in place and after convert, against PyTorch reading it the tutorials' way); "
+            + "none: generated data.")
     Path source;
 
     @Option(names = "--list", paramLabel = "FILE", description = "List file under SOURCE.")
@@ -83,8 +84,10 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--workers must be at least 1");
         }
         if (source != null && list == null && isDataset(source)) {
-            // A dataset another tool wrote (or a Bale container): Bale in place against Bale after convert.
-            dev.bale.bench.ForeignBench.run(source, open.options(), layouts, threads, quick, out, System.out);
+            // A dataset another tool wrote (or a Bale container): Bale in place and after convert, against the peer.
+            Path benchDir = Path.of(System.getProperty("bale.home", ".")).resolve("bench");
+            dev.bale.bench.ForeignBench.run(source, open.options(), layouts, threads, quick, out, System.out,
+                    noPeer ? null : new dev.bale.bench.Peer(benchDir));
             return 0;
         }
         run(new BenchOptions(source, list, threads, layouts, out, quick, !noPeer,
