@@ -44,9 +44,13 @@ final class S3Fetcher implements Fetcher {
     }
 
     private InputStream open(URI uri) throws IOException {
+        return open(uri, null);
+    }
+
+    private InputStream open(URI uri, String range) throws IOException {
         String key = uri.getPath().startsWith("/") ? uri.getPath().substring(1) : uri.getPath();
         try {
-            return s3.getObject(GetObjectRequest.builder().bucket(uri.getHost()).key(key).build());
+            return s3.getObject(GetObjectRequest.builder().bucket(uri.getHost()).key(key).range(range).build());
         } catch (S3Exception e) {
             throw Retries.Failure.status(e.statusCode());
         } catch (SdkClientException e) {
@@ -70,6 +74,18 @@ final class S3Fetcher implements Fetcher {
                 Streams.copyExactly(in, target, bytes);
             }
             return null;
+        });
+    }
+
+    @Override
+    public byte[] getRange(URI uri, long offset, int length, RangeCheck check) throws IOException {
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        return Retries.run("GET " + uri + " (" + range + ")", attempts, () -> {
+            try (InputStream in = open(uri, range)) {
+                byte[] bytes = Streams.readExactly(in, length);
+                check.check(bytes);
+                return bytes;
+            }
         });
     }
 

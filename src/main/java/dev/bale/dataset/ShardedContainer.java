@@ -171,6 +171,16 @@ public final class ShardedContainer implements Container {
             throw new IllegalStateException(location + " is closed");
         }
         DatasetManifest.Shard entry = dataset.shards().get(s);
+        if (store instanceof RangeShards ranged) {
+            Container open;
+            try {
+                open = ranged.open(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException(store.describe(s) + ": " + e.getMessage(), e);
+            }
+            check(s, entry, open);
+            return opened(s, open);
+        }
         Path local;
         try {
             local = store.acquire(s);
@@ -191,8 +201,12 @@ public final class ShardedContainer implements Container {
             }
             throw new CorruptContainerException(store.describe(s) + ": shard " + s + " does not open: " + e.getMessage(), e);
         }
+        return opened(s, open);
+    }
+
+    private Open opened(int s, Container open) {
         System.arraycopy(open.classIds(), 0, classIds, start(s), open.size());
-        handle = new Open(open);
+        Open handle = new Open(open);
         handle.retired = unwanted[s];
         shards.set(s, handle);
         return handle;
@@ -335,6 +349,34 @@ public final class ShardedContainer implements Container {
         }
     }
 
+    /** Whether records are read by ranged requests, nothing cached ({@code --no-cache}). */
+    public boolean rangeReads() {
+        return store instanceof RangeShards;
+    }
+
+    /** Records requested ahead by ranged reads at most; see {@link #prefetchRecord}. */
+    public int recordsInFlight() {
+        return RangeShards.IN_FLIGHT;
+    }
+
+    /**
+     * With ranged reads: starts fetching record {@code index} (its shard's index first, if need be), so
+     * that the reader that needs it soon finds it arrived. A failure meets that reader.
+     */
+    public void prefetchRecord(int index) {
+        if (!rangeReads() || closed) {
+            return;
+        }
+        int s = shardOf(index);
+        try {
+            if (shard(s) instanceof RangeBinShard ranged) {
+                ranged.prefetch(index - start(s));
+            }
+        } catch (RuntimeException e) {
+            // Reported to the reader that needs the shard.
+        }
+    }
+
     /** Opens (for a remote dataset: fetches) every shard. */
     public void openAll() {
         for (int s = 0; s < shardCount(); s++) {
@@ -441,6 +483,9 @@ public final class ShardedContainer implements Container {
             } catch (CorruptContainerException e) {
                 throw new CorruptContainerException("record " + index + " (shard " + s + ", "
                         + store.describe(s) + ", record " + local + "): " + e.getMessage(), e);
+            } catch (UncheckedIOException e) { // ranged reads (--no-cache): the request failed for good
+                throw new UncheckedIOException("record " + index + " (shard " + s + ", "
+                        + store.describe(s) + ", record " + local + "): " + e.getMessage(), e.getCause());
             }
         }
 

@@ -30,6 +30,10 @@ final class ShardReadAhead implements Runnable {
         thread.start();
     }
 
+    private int index(long position) {
+        return job.plan.index((int) (position / job.plan.batchSize()), (int) (position % job.plan.batchSize()));
+    }
+
     @Override
     public void run() {
         // Each shard with the positions where the epoch first and last needs it, in order of first need.
@@ -38,17 +42,26 @@ final class ShardReadAhead implements Runnable {
         Arrays.fill(last, -1);
         // From the epoch's first position: the workers may have taken some before this thread ran.
         for (long p = (long) job.firstBatch * job.plan.batchSize(); p < job.end; p++) {
-            int s = dataset.shardOf(job.plan.index((int) (p / job.plan.batchSize()), (int) (p % job.plan.batchSize())));
+            int s = dataset.shardOf(index(p));
             if (last[s] < 0) {
                 needs.add(new long[] {s, p});
             }
             last[s] = p;
         }
+        long nextRecord = (long) job.firstBatch * job.plan.batchSize(); // ranged reads: the next record to request
         int next = 0;
         int retired = 0; // needs[0, retired) are retired (in order of first need; retiring goes by last need)
         boolean[] done = new boolean[dataset.shardCount()];
-        while (retired < needs.size() && !job.stopped()) {
+        while ((retired < needs.size() || dataset.rangeReads() && nextRecord < job.end) && !job.stopped()) {
             long position = job.cursor.get();
+            if (dataset.rangeReads()) {
+                // --no-cache: keep the records the workers take next requested, their latencies overlapping.
+                nextRecord = Math.max(nextRecord, position);
+                long until = Math.min(job.end, position + dataset.recordsInFlight());
+                for (; nextRecord < until; nextRecord++) {
+                    dataset.prefetchRecord(index(nextRecord));
+                }
+            }
             for (int k = retired; k < next; k++) {
                 int s = (int) needs.get(k)[0];
                 if (!done[s] && last[s] < position) {
@@ -68,7 +81,7 @@ final class ShardReadAhead implements Runnable {
             if (next < needs.size() && (requestedAhead < ahead || needs.get(next)[1] <= position)) {
                 dataset.prefetch((int) needs.get(next)[0]);
                 next++;
-            } else if (position >= job.end) {
+            } else if (position >= job.end && retired >= needs.size()) {
                 return; // epoch done; the next one's read-ahead retires what it does not need
             } else {
                 try {
