@@ -70,7 +70,7 @@ public final class HttpFetcher implements Fetcher {
                 throw new InterruptedIOException("interrupted: GET " + uri);
             }
             try (InputStream in = response.body()) {
-                if (response.statusCode() == 200) {
+                if (response.statusCode() == 200 && offset != 0) { // from 0, the whole object is checked for length below
                     throw new Retries.Failure("the server ignored the Range header (HTTP 200): --no-cache needs Range requests", false);
                 }
                 if (response.statusCode() != 206) {
