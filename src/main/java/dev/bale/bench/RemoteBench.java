@@ -23,6 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * The remote case: one sharded dataset read by the loader from local disk, and over HTTP with a
@@ -42,10 +47,12 @@ public final class RemoteBench {
      * @param cachedRate      images/s of the next remote epoch, from the cache
      * @param firstEpoch      the cache's work in the first epoch
      * @param cachedEpoch     the cache's work in the cached epoch
+     * @param noCacheRate     images/s of an epoch read by ranged requests, nothing cached ({@code --no-cache})
      */
     public record Result(int images, int shards, long datasetBytes, double localRate, double firstEpochRate,
                          double firstBatchSeconds, double cachedRate, ShardCache.Stats firstEpoch,
-                         ShardCache.Stats cachedEpoch, double firstWaitSeconds, double cachedWaitSeconds) {
+                         ShardCache.Stats cachedEpoch, double firstWaitSeconds, double cachedWaitSeconds,
+                         double noCacheRate) {
         public String table() {
             return String.format("""
                     remote bench: %,d images in %d shards (%,.1f MB), served over HTTP on the loopback
@@ -53,12 +60,14 @@ public final class RemoteBench {
                     %-34s %12.0f %8s
                     %-34s %12.0f %7.2fx   (first batch after %.2f s)
                     %-34s %12.0f %7.2fx
+                    %-34s %12.0f %7.2fx
                     first epoch:  %s; workers waited %.2f s for shards
                     cached epoch: %s; workers waited %.2f s for shards
                     """, images, shards, datasetBytes / 1e6, "case", "images/s", "vs local",
                     "local shards", localRate, "1.00x",
                     "remote, first epoch (empty cache)", firstEpochRate, firstEpochRate / localRate, firstBatchSeconds,
-                    "remote, cached (a new open)", cachedRate, cachedRate / localRate, firstEpoch, firstWaitSeconds,
+                    "remote, cached (a new open)", cachedRate, cachedRate / localRate,
+                    "remote, --no-cache (Range reads)", noCacheRate, noCacheRate / localRate, firstEpoch, firstWaitSeconds,
                     cachedEpoch, cachedWaitSeconds);
         }
     }
@@ -113,10 +122,31 @@ public final class RemoteBench {
             try (ShardedContainer remote = Datasets.open(server.url("ds/dataset.json"), options);
                  DataLoader loader = loader(remote, workers)) {
                 double cached = epoch(loader, 1)[0];
+                ShardCache.Stats cachedStats = remote.cacheStats();
+                double cachedWait = remote.readerWaitSeconds();
+                // Nothing cached: each record one ranged request, 32 in flight ahead of the workers.
+                double noCache;
+                try (ShardedContainer ranged = Datasets.open(server.url("ds/dataset.json"), options.withNoCache(true));
+                     DataLoader rangedLoader = loader(ranged, workers)) {
+                    noCache = epoch(rangedLoader, 1)[0];
+                }
                 return new Result(input.size(), shards, bytes, local, first[0], first[1], cached, firstStats,
-                        remote.cacheStats(), firstWait, remote.readerWaitSeconds());
+                        cachedStats, firstWait, cachedWait, noCache);
             }
         }
+    }
+
+    /** The cases side by side as a bar chart (PNG), like the main bench's charts. */
+    public static void chart(Result r, Path png) throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        data.addValue(r.localRate(), "images/s", "local shards");
+        data.addValue(r.firstEpochRate(), "images/s", "remote, first epoch");
+        data.addValue(r.cachedRate(), "images/s", "remote, cached");
+        data.addValue(r.noCacheRate(), "images/s", "remote, --no-cache");
+        JFreeChart chart = ChartFactory.createBarChart(String.format("Remote shards: %,d images, %d shards, %,.0f MB",
+                        r.images(), r.shards(), r.datasetBytes() / 1e6), "", "images per second", data,
+                PlotOrientation.VERTICAL, false, false, false);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
     }
 
     private static DataLoader loader(ShardedContainer dataset, int workers) {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Serves a folder over HTTP on the loopback with a fixed latency per request and a bandwidth cap
@@ -52,6 +54,8 @@ final class ThrottledServer implements AutoCloseable {
         return bytes.get();
     }
 
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             requests.incrementAndGet();
@@ -62,12 +66,23 @@ final class ThrottledServer implements AutoCloseable {
                 return;
             }
             long size = Files.size(file);
-            exchange.sendResponseHeaders(200, size);
+            long from = 0;
+            Matcher range = RANGE.matcher(String.valueOf(exchange.getRequestHeaders().getFirst("Range")));
+            if (range.matches() && Long.parseLong(range.group(1)) < size) { // a single range, as --no-cache asks
+                from = Long.parseLong(range.group(1));
+                long to = Math.min(size - 1, Long.parseLong(range.group(2)));
+                exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + size);
+                size = to - from + 1;
+                exchange.sendResponseHeaders(206, size);
+            } else {
+                exchange.sendResponseHeaders(200, size);
+            }
             long started = System.nanoTime();
             long sent = 0;
             byte[] buffer = new byte[1 << 16];
             try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
-                for (int n; (n = in.read(buffer)) > 0; ) {
+                in.skipNBytes(from);
+                for (int n; sent < size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size - sent))) > 0; ) {
                     out.write(buffer, 0, n);
                     sent += n;
                     long due = started + sent * 1_000_000_000L / bytesPerSecond; // pace to the cap

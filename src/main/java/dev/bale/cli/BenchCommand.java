@@ -73,6 +73,7 @@ final class BenchCommand implements Callable<Integer> {
                     images, threads, latency, dev.bale.dataset.ShardPlan.parseSize(bandwidth), 8_000_000, System.out);
             System.out.print(result.table());
             java.nio.file.Files.writeString(out.resolve("remote").resolve("remote.txt"), result.table());
+            dev.bale.bench.RemoteBench.chart(result, out.resolve("remote").resolve("remote.png"));
             return 0;
         }
         List<Layout> layouts = new ArrayList<>();

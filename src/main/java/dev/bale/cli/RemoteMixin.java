@@ -18,6 +18,10 @@ final class RemoteMixin {
     @Option(names = "--allow-other-hosts", description = "Let dataset.json name shards on other hosts than its own.")
     boolean allowOtherHosts;
 
+    @Option(names = "--no-cache", description = "Read records of a remote dataset by ranged requests instead of caching "
+            + "whole shards (bin datasets; each record checked against its CRC-32C).")
+    boolean noCache;
+
     /** Hands the options to {@code RemoteOptions.fromEnvironment()}, which reads these properties first. */
     void apply() {
         if (cache != null) {
@@ -31,6 +35,9 @@ final class RemoteMixin {
         }
         if (allowOtherHosts) {
             System.setProperty("bale.allowOtherHosts", "true");
+        }
+        if (noCache) {
+            System.setProperty("bale.noCache", "true");
         }
     }
 }

@@ -58,6 +58,32 @@ public final class HttpFetcher implements Fetcher {
     }
 
     @Override
+    public byte[] getRange(URI uri, long offset, int length, RangeCheck check) throws IOException {
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        return Retries.run("GET " + uri + " (" + range + ")", attempts, () -> {
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Range", range).GET().build();
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted: GET " + uri);
+            }
+            try (InputStream in = response.body()) {
+                if (response.statusCode() == 200 && offset != 0) { // from 0, the whole object is checked for length below
+                    throw new Retries.Failure("the server ignored the Range header (HTTP 200): --no-cache needs Range requests", false);
+                }
+                if (response.statusCode() != 206) {
+                    throw Retries.Failure.status(response.statusCode());
+                }
+                byte[] bytes = Streams.readExactly(in, length);
+                check.check(bytes);
+                return bytes;
+            }
+        });
+    }
+
+    @Override
     public void close() {
         // HttpClient frees its resources when unreachable (close() arrives with Java 21).
     }

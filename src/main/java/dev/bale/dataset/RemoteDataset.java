@@ -29,6 +29,10 @@ final class RemoteDataset {
             for (int s = 0; s < shardUris.length; s++) {
                 shardUris[s] = shardUri(manifestUri, manifest.shards().get(s), s, options.allowOtherHosts());
             }
+            if (options.noCache()) {
+                return new ShardedContainer(url, Path.of(options.cache().toString()), manifest,
+                        new RangeShards(manifest, shardUris, fetcher));
+            }
             ShardCache cache = new ShardCache(options.cache(), options.cacheLimit());
             return new ShardedContainer(url, Path.of(options.cache().toString()), manifest,
                     new RemoteShards(manifest, shardUris, fetcher, cache));

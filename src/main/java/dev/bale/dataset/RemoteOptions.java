@@ -13,9 +13,15 @@ import java.time.Duration;
  * @param attempts        tries per request before an error (retries back off exponentially)
  * @param timeout         connect and per-request timeout
  * @param s3Endpoint      an S3-compatible endpoint URL (path-style access), or null for AWS
+ * @param noCache         read records by ranged requests (bin datasets only) instead of caching whole shards
  */
 public record RemoteOptions(Path cache, long cacheLimit, boolean allowOtherHosts, int attempts, Duration timeout,
-                            String s3Endpoint) {
+                            String s3Endpoint, boolean noCache) {
+
+    public RemoteOptions(Path cache, long cacheLimit, boolean allowOtherHosts, int attempts, Duration timeout,
+                         String s3Endpoint) {
+        this(cache, cacheLimit, allowOtherHosts, attempts, timeout, s3Endpoint, false);
+    }
 
     public RemoteOptions {
         if (attempts < 1) {
@@ -30,7 +36,7 @@ public record RemoteOptions(Path cache, long cacheLimit, boolean allowOtherHosts
      * From system properties, then the environment: {@code bale.cache} / {@code BALE_CACHE}
      * (default {@code ~/.cache/bale}), {@code bale.cache.limit} / {@code BALE_CACHE_LIMIT} (a size
      * such as 50GB; default unlimited), {@code bale.allowOtherHosts} / {@code BALE_ALLOW_OTHER_HOSTS},
-     * {@code bale.s3.endpoint} / {@code BALE_S3_ENDPOINT}.
+     * {@code bale.s3.endpoint} / {@code BALE_S3_ENDPOINT}, {@code bale.noCache} / {@code BALE_NO_CACHE}.
      */
     public static RemoteOptions fromEnvironment() {
         String cache = setting("bale.cache", "BALE_CACHE");
@@ -39,7 +45,8 @@ public record RemoteOptions(Path cache, long cacheLimit, boolean allowOtherHosts
                 cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "bale"),
                 limit != null ? ShardPlan.parseSize(limit) : Long.MAX_VALUE,
                 Boolean.parseBoolean(setting("bale.allowOtherHosts", "BALE_ALLOW_OTHER_HOSTS")),
-                5, Duration.ofSeconds(30), setting("bale.s3.endpoint", "BALE_S3_ENDPOINT"));
+                5, Duration.ofSeconds(30), setting("bale.s3.endpoint", "BALE_S3_ENDPOINT"),
+                Boolean.parseBoolean(setting("bale.noCache", "BALE_NO_CACHE")));
     }
 
     private static String setting(String property, String variable) {
@@ -51,18 +58,23 @@ public record RemoteOptions(Path cache, long cacheLimit, boolean allowOtherHosts
     }
 
     public RemoteOptions withCache(Path cache, long cacheLimit) {
-        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, s3Endpoint);
+        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, s3Endpoint, noCache);
     }
 
     public RemoteOptions withAllowOtherHosts(boolean allow) {
-        return new RemoteOptions(cache, cacheLimit, allow, attempts, timeout, s3Endpoint);
+        return new RemoteOptions(cache, cacheLimit, allow, attempts, timeout, s3Endpoint, noCache);
     }
 
     public RemoteOptions withAttempts(int attempts, Duration timeout) {
-        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, s3Endpoint);
+        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, s3Endpoint, noCache);
     }
 
     public RemoteOptions withS3Endpoint(String endpoint) {
-        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, endpoint);
+        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, endpoint, noCache);
+    }
+
+    /** Records by ranged requests, nothing cached ({@code --no-cache}): bin datasets only. */
+    public RemoteOptions withNoCache(boolean noCache) {
+        return new RemoteOptions(cache, cacheLimit, allowOtherHosts, attempts, timeout, s3Endpoint, noCache);
     }
 }

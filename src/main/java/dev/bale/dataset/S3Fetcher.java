@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -43,10 +45,14 @@ final class S3Fetcher implements Fetcher {
         this.attempts = options.attempts();
     }
 
-    private InputStream open(URI uri) throws IOException {
+    private ResponseInputStream<GetObjectResponse> open(URI uri) throws IOException {
+        return open(uri, null);
+    }
+
+    private ResponseInputStream<GetObjectResponse> open(URI uri, String range) throws IOException {
         String key = uri.getPath().startsWith("/") ? uri.getPath().substring(1) : uri.getPath();
         try {
-            return s3.getObject(GetObjectRequest.builder().bucket(uri.getHost()).key(key).build());
+            return s3.getObject(GetObjectRequest.builder().bucket(uri.getHost()).key(key).range(range).build());
         } catch (S3Exception e) {
             throw Retries.Failure.status(e.statusCode());
         } catch (SdkClientException e) {
@@ -57,8 +63,14 @@ final class S3Fetcher implements Fetcher {
     @Override
     public byte[] get(URI uri, long maxBytes) throws IOException {
         return Retries.run("GET " + uri, attempts, () -> {
-            try (InputStream in = open(uri)) {
-                return Streams.readCapped(in, maxBytes);
+            try (ResponseInputStream<GetObjectResponse> in = open(uri)) {
+                byte[] bytes = Streams.readCapped(in, maxBytes);
+                // The SDK's stream can end early without an error when the connection drops mid-body.
+                Long length = in.response().contentLength();
+                if (length != null && bytes.length != length) {
+                    throw new Retries.Failure("short body: " + bytes.length + " of " + length + " bytes", true);
+                }
+                return bytes;
             }
         });
     }
@@ -70,6 +82,18 @@ final class S3Fetcher implements Fetcher {
                 Streams.copyExactly(in, target, bytes);
             }
             return null;
+        });
+    }
+
+    @Override
+    public byte[] getRange(URI uri, long offset, int length, RangeCheck check) throws IOException {
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        return Retries.run("GET " + uri + " (" + range + ")", attempts, () -> {
+            try (InputStream in = open(uri, range)) {
+                byte[] bytes = Streams.readExactly(in, length);
+                check.check(bytes);
+                return bytes;
+            }
         });
     }
 

@@ -157,14 +157,29 @@ public final class ShardCache {
         }
     }
 
-    /** Ends one acquire; the last user in this JVM drops its lock, making the shard evictable. */
+    /**
+     * Ends one acquire; the last user in this JVM drops its lock, making the shard evictable, and the
+     * cache is brought back under its limit (shards read while others were pinned may have taken it
+     * over), so that a process streaming more than the limit holds only the shards it uses.
+     */
     public void release(String key) {
+        if (unpin(key)) {
+            try {
+                admit(0, null);
+            } catch (IOException e) {
+                // Trimming is retried before the next download.
+            }
+        }
+    }
+
+    /** Whether this was the JVM's last user of the shard. */
+    private boolean unpin(String key) {
         Pin pin;
         synchronized (PINS) {
             pin = PINS.get(locks.resolve(key + ".lock"));
         }
         if (pin == null) {
-            return;
+            return false;
         }
         pin.mutex.lock();
         try {
@@ -176,7 +191,9 @@ public final class ShardCache {
                 }
                 pin.channel = null;
                 pin.lock = null;
+                return true;
             }
+            return false;
         } finally {
             pin.mutex.unlock();
         }

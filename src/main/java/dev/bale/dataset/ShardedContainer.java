@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,7 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * A sharded dataset as one {@link Container}: record i is record {@code i - start(s)} of the shard s
  * that holds it, class ids are global. Local shards are all opened at once; remote ones when a
  * reader first touches them (each fetched whole into the cache), so a rank that reads a few shards
- * downloads only those. Closing the dataset closes every shard it opened.
+ * downloads only those. A remote shard the epoch no longer needs can be {@link #retire retired}: it is
+ * closed and unpinned (evictable) once no reader thread uses it, so one process can stream a dataset
+ * larger than the cache limit. Closing the dataset closes every shard it opened.
  */
 public final class ShardedContainer implements Container {
     /** Shards fetched in parallel by {@link #prefetch}. */
@@ -35,7 +39,13 @@ public final class ShardedContainer implements Container {
     private final Manifest manifest;
     private final long[] starts; // starts[s] = first global index of shard s; starts[shards] = size
     private final int[] classIds;
-    private final AtomicReferenceArray<Container> shards;
+    private final AtomicReferenceArray<Open> shards;
+    /** Counts {@link #retire} calls, so that readers notice cheaply when to drop their retired shards. */
+    private final AtomicInteger retirements = new AtomicInteger();
+    /** Per shard, how often it was retired: a prefetch queued before a retirement is dropped. */
+    private final AtomicIntegerArray retiredTimes;
+    /** Per shard, guarded by opening[s]: retired and not asked for since, so it opens retired (read, then let go). */
+    private final boolean[] unwanted;
     private final Object[] opening;
     private final ExecutorService fetchers;
     private final LongAdder readerWaitNanos = new LongAdder();
@@ -56,6 +66,8 @@ public final class ShardedContainer implements Container {
         Arrays.fill(classIds, -1);
         this.shards = new AtomicReferenceArray<>(n);
         this.opening = new Object[n];
+        this.retiredTimes = new AtomicIntegerArray(n);
+        this.unwanted = new boolean[n];
         for (int s = 0; s < n; s++) {
             opening[s] = new Object();
         }
@@ -116,47 +128,133 @@ public final class ShardedContainer implements Container {
         return -s - 2;
     }
 
+    /** An open shard: its container, the reader threads using it, and whether the epoch is done with it. */
+    private static final class Open {
+        final Container container;
+        int readers; // guarded by opening[s]
+        volatile boolean retired;
+
+        Open(Container container) {
+            this.container = container;
+        }
+    }
+
     /**
      * The open container of shard {@code s}, fetched and opened on first use. Its class ids join the
-     * global array before it is returned.
+     * global array before it is returned. A retired shard asked for again is kept open.
      */
     public Container shard(int s) {
-        Container open = shards.get(s);
-        if (open != null) {
-            return open;
+        Open open = shards.get(s);
+        if (open != null && !open.retired) {
+            return open.container;
         }
         synchronized (opening[s]) {
-            open = shards.get(s);
-            if (open != null) {
-                return open;
-            }
-            if (closed) {
-                throw new IllegalStateException(location + " is closed");
-            }
-            DatasetManifest.Shard entry = dataset.shards().get(s);
-            Path local;
+            return wanted(s).container;
+        }
+    }
+
+    /** Under opening[s]: the shard's handle, opened if need be, and no longer retired. */
+    private Open wanted(int s) {
+        Open open = open(s);
+        open.retired = false;
+        unwanted[s] = false;
+        return open;
+    }
+
+    /** Under opening[s]: the shard's open handle, retired or not, fetching and opening it if there is none. */
+    private Open open(int s) {
+        Open handle = shards.get(s);
+        if (handle != null) {
+            return handle;
+        }
+        if (closed) {
+            throw new IllegalStateException(location + " is closed");
+        }
+        DatasetManifest.Shard entry = dataset.shards().get(s);
+        if (store instanceof RangeShards ranged) {
+            Container open;
             try {
-                local = store.acquire(s);
+                open = ranged.open(s);
             } catch (IOException e) {
                 throw new UncheckedIOException(store.describe(s) + ": " + e.getMessage(), e);
             }
-            try {
-                open = Containers.open(local);
-                check(s, entry, open);
-            } catch (IOException | RuntimeException e) {
-                if (open != null) {
-                    open.close();
-                }
-                store.release(s);
-                if (e instanceof CorruptContainerException c) {
-                    throw c;
-                }
-                throw new CorruptContainerException(store.describe(s) + ": shard " + s + " does not open: " + e.getMessage(), e);
-            }
-            System.arraycopy(open.classIds(), 0, classIds, start(s), open.size());
-            shards.set(s, open);
-            return open;
+            check(s, entry, open);
+            return opened(s, open);
         }
+        Path local;
+        try {
+            local = store.acquire(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(store.describe(s) + ": " + e.getMessage(), e);
+        }
+        Container open = null;
+        try {
+            open = Containers.open(local);
+            check(s, entry, open);
+        } catch (IOException | RuntimeException e) {
+            if (open != null) {
+                open.close();
+            }
+            store.release(s);
+            if (e instanceof CorruptContainerException c) {
+                throw c;
+            }
+            throw new CorruptContainerException(store.describe(s) + ": shard " + s + " does not open: " + e.getMessage(), e);
+        }
+        return opened(s, open);
+    }
+
+    private Open opened(int s, Container open) {
+        System.arraycopy(open.classIds(), 0, classIds, start(s), open.size());
+        Open handle = new Open(open);
+        handle.retired = unwanted[s];
+        shards.set(s, handle);
+        return handle;
+    }
+
+    /**
+     * Says that shard {@code s} is not needed until it is asked for again (the loader calls this once the
+     * epoch's last record of the shard is handed out): it is closed and released to the cache — where it
+     * may be evicted — as soon as no reader thread uses it; reader threads let go of it at their next
+     * read. Only remote shards are retired; local ones stay open.
+     */
+    public void retire(int s) {
+        if (store.local()) {
+            return;
+        }
+        synchronized (opening[s]) {
+            // Also when it is not open (yet): a reader that opens it later lets go of it after use.
+            unwanted[s] = true;
+            retiredTimes.incrementAndGet(s);
+            Open handle = shards.get(s);
+            if (handle == null || handle.retired) {
+                return;
+            }
+            handle.retired = true;
+            retirements.incrementAndGet();
+            if (handle.readers == 0) {
+                closeShard(s, handle);
+            }
+        }
+    }
+
+    /** Under opening[s]. */
+    private void closeShard(int s, Open handle) {
+        if (shards.compareAndSet(s, handle, null)) {
+            handle.container.close();
+            store.release(s);
+        }
+    }
+
+    /** How many shards are open now (for a remote dataset: pinned in the cache by this dataset). */
+    public int openShards() {
+        int n = 0;
+        for (int s = 0; s < shardCount(); s++) {
+            if (shards.get(s) != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void check(int s, DatasetManifest.Shard entry, Container open) {
@@ -216,9 +314,10 @@ public final class ShardedContainer implements Container {
         return !store.local();
     }
 
-    /** Whether shard {@code s} is open (for a remote dataset: fetched). */
+    /** Whether shard {@code s} is open and not retired (for a remote dataset: fetched). */
     public boolean isOpen(int s) {
-        return shards.get(s) != null;
+        Open open = shards.get(s);
+        return open != null && !open.retired;
     }
 
     /**
@@ -226,14 +325,20 @@ public final class ShardedContainer implements Container {
      * reader finds it ready. A failure is not reported here: the reader that needs the shard meets it.
      */
     public void prefetch(int s) {
-        if (fetchers == null || closed || shards.get(s) != null) {
+        if (fetchers == null || closed || isOpen(s)) {
             return;
         }
+        int retiredBefore = retiredTimes.get(s);
         try {
             fetchers.execute(() -> {
                 try {
                     if (!closed) {
-                        shard(s);
+                        synchronized (opening[s]) {
+                            // Retired since it was asked for: the workers were faster, the epoch is done with it.
+                            if (retiredTimes.get(s) == retiredBefore) {
+                                wanted(s);
+                            }
+                        }
                     }
                 } catch (RuntimeException e) {
                     // Reported to the reader that needs the shard.
@@ -241,6 +346,34 @@ public final class ShardedContainer implements Container {
             });
         } catch (RejectedExecutionException e) {
             // Closed meanwhile.
+        }
+    }
+
+    /** Whether records are read by ranged requests, nothing cached ({@code --no-cache}). */
+    public boolean rangeReads() {
+        return store instanceof RangeShards;
+    }
+
+    /** Records requested ahead by ranged reads at most; see {@link #prefetchRecord}. */
+    public int recordsInFlight() {
+        return RangeShards.IN_FLIGHT;
+    }
+
+    /**
+     * With ranged reads: starts fetching record {@code index} (its shard's index first, if need be), so
+     * that the reader that needs it soon finds it arrived. A failure meets that reader.
+     */
+    public void prefetchRecord(int index) {
+        if (!rangeReads() || closed) {
+            return;
+        }
+        int s = shardOf(index);
+        try {
+            if (shard(s) instanceof RangeBinShard ranged) {
+                ranged.prefetch(index - start(s));
+            }
+        } catch (RuntimeException e) {
+            // Reported to the reader that needs the shard.
         }
     }
 
@@ -296,9 +429,9 @@ public final class ShardedContainer implements Container {
         }
         for (int s = 0; s < shardCount(); s++) {
             synchronized (opening[s]) {
-                Container open = shards.getAndSet(s, null);
+                Open open = shards.getAndSet(s, null);
                 if (open != null) {
-                    open.close();
+                    open.container.close();
                     store.release(s);
                 }
             }
@@ -309,16 +442,58 @@ public final class ShardedContainer implements Container {
     /** One thread's readers of the shards it touched. */
     private final class Reader implements RecordReader {
         private final RecordReader[] readers = new RecordReader[shardCount()];
+        private final Open[] handles = new Open[shardCount()];
+        private int seenRetirements = retirements.get();
 
         private RecordReader reader(int s) {
+            int now = retirements.get();
+            if (now != seenRetirements) {
+                seenRetirements = now;
+                for (int t = 0; t < readers.length; t++) {
+                    // The shard being read now stays: this thread still needs it (it retires when dropped later).
+                    if (t != s && handles[t] != null && handles[t].retired) {
+                        drop(t);
+                    }
+                }
+            }
             RecordReader reader = readers[s];
             if (reader == null) {
                 long started = System.nanoTime();
-                reader = shard(s).newReader();
+                Open handle;
+                synchronized (opening[s]) {
+                    handle = open(s);
+                    handle.readers++;
+                }
+                try {
+                    reader = handle.container.newReader();
+                } catch (RuntimeException e) {
+                    handles[s] = handle;
+                    drop(s);
+                    throw e;
+                }
                 readerWaitNanos.add(System.nanoTime() - started);
                 readers[s] = reader;
+                handles[s] = handle;
+                if (handle.retired) {
+                    seenRetirements--; // opened already retired: let go of it at the next read
+                }
             }
             return reader;
+        }
+
+        /** Closes this thread's reader of shard {@code s}; the last reader of a retired shard closes it. */
+        private void drop(int s) {
+            if (readers[s] != null) {
+                readers[s].close();
+                readers[s] = null;
+            }
+            Open handle = handles[s];
+            handles[s] = null;
+            synchronized (opening[s]) {
+                if (--handle.readers == 0 && handle.retired) {
+                    closeShard(s, handle);
+                }
+            }
         }
 
         @Override
@@ -330,6 +505,9 @@ public final class ShardedContainer implements Container {
             } catch (CorruptContainerException e) {
                 throw new CorruptContainerException("record " + index + " (shard " + s + ", "
                         + store.describe(s) + ", record " + local + "): " + e.getMessage(), e);
+            } catch (UncheckedIOException e) { // ranged reads (--no-cache): the request failed for good
+                throw new UncheckedIOException("record " + index + " (shard " + s + ", "
+                        + store.describe(s) + ", record " + local + "): " + e.getMessage(), e.getCause());
             }
         }
 
@@ -342,9 +520,8 @@ public final class ShardedContainer implements Container {
         @Override
         public void close() {
             for (int s = 0; s < readers.length; s++) {
-                if (readers[s] != null) {
-                    readers[s].close();
-                    readers[s] = null;
+                if (handles[s] != null) {
+                    drop(s);
                 }
             }
         }

@@ -19,6 +19,18 @@ final class Streams {
         return bytes;
     }
 
+    /** Exactly {@code length} bytes: fewer is a short body (retryable), more is refused. */
+    static byte[] readExactly(InputStream in, int length) throws IOException {
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length < length) {
+            throw new Retries.Failure("short body: " + bytes.length + " of " + length + " bytes", true);
+        }
+        if (in.read() >= 0) {
+            throw new Retries.Failure("longer than the " + length + " bytes asked for", false);
+        }
+        return bytes;
+    }
+
     /** Copies exactly {@code bytes} bytes into {@code target}: more is refused as it arrives, fewer is a short body (retryable). */
     static void copyExactly(InputStream in, Path target, long bytes) throws IOException {
         long got = 0;

@@ -270,6 +270,92 @@ class RemoteDatasetTest {
         }
     }
 
+    @Test
+    void oneProcessReadingMoreThanTheCacheLimitStaysWithinIt() throws Exception {
+        Path many = served.resolve("many");
+        ShardedPacker.pack(new SourceInput(source), many, PackOptions.of(Layout.BIN), ShardPlan.ofShards(source.size(), 12),
+                PackListener.NONE); // 2 records a shard
+        long shardBytes = DatasetManifest.fromJson(Files.readString(many.resolve("dataset.json")), "x").shards()
+                .stream().mapToLong(DatasetManifest.Shard::bytes).max().orElseThrow();
+        long limit = 3 * shardBytes; // the dataset is 4x the limit
+        int workers = 2;
+        int ahead = 2;
+        ShardCache probe = new ShardCache(cache, limit);
+        List<byte[]> expected = new ArrayList<>();
+        List<byte[]> got = new ArrayList<>();
+        try (ShardedContainer local = Datasets.open(many.resolve("dataset.json").toString(), options())) {
+            readAll(local, workers, ahead, expected);
+        }
+        try (ShardedContainer dataset = Datasets.open(server.url("many/dataset.json"), options().withCache(cache, limit))) {
+            long[] worst = new long[2]; // bytes over the limit beyond the open shards; most shards open at once
+            List<String> failures = new ArrayList<>();
+            Thread watch = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    int openBefore = dataset.openShards();
+                    long bytes;
+                    try {
+                        bytes = probe.bytes();
+                    } catch (IOException | UncheckedIOException e) {
+                        continue; // a shard moved while its folder was walked
+                    }
+                    int open = Math.max(openBefore, dataset.openShards());
+                    worst[1] = Math.max(worst[1], open);
+                    // In use: the open shards, and those the read-ahead is downloading (at most `ahead` + 1 more).
+                    if (bytes > limit + (open + ahead + 1) * shardBytes) {
+                        failures.add(bytes + " bytes cached with " + open + " shards open, limit " + limit);
+                    }
+                }
+            });
+            watch.start();
+            try {
+                readAll(dataset, workers, ahead, got);
+            } finally {
+                watch.interrupt();
+                watch.join();
+            }
+            assertEquals(List.of(), failures);
+            assertTrue(worst[1] <= workers + ahead + 3, worst[1] + " shards open at once: retired shards were kept");
+            assertTrue(dataset.cacheStats().evictions() > 0, dataset.cacheStats().toString());
+            assertTrue(probe.bytes() <= limit + dataset.openShards() * shardBytes);
+        }
+        assertTrue(probe.bytes() <= limit, "closed: the cache is trimmed to its limit, " + probe.bytes() + " bytes");
+        assertEquals(expected.size(), got.size());
+        for (int b = 0; b < expected.size(); b++) {
+            assertArrayEquals(expected.get(b), got.get(b), "batch " + b + " (indices, labels, pixels) as from the local copy");
+        }
+        assertEquals(List.of(), leftovers());
+    }
+
+    /** Two epochs through a loader, shard-aware shuffle (one shard at a time): per batch its indices, labels and pixels as bytes. */
+    private static void readAll(ShardedContainer dataset, int workers, int ahead, List<byte[]> out) {
+        try (DataLoader loader = DataLoader.builder(dataset).batchSize(2).workers(workers).prefetch(2).shuffle(true)
+                .distributed(0, 1).shuffleShards(1)
+                .seed(7).transform(Transform.eval(40, 32)).readAheadShards(ahead).build()) {
+            for (int epoch = 0; epoch < 2; epoch++) {
+                for (Batch batch : loader.epoch(epoch)) {
+                    ByteBuffer pixels = batch.imageBuffer();
+                    ByteBuffer all = ByteBuffer.allocate(batch.size() * 16 + pixels.remaining());
+                    for (int i = 0; i < batch.size(); i++) {
+                        all.putLong(batch.index(i)).putLong(batch.label(i));
+                    }
+                    all.put(pixels);
+                    out.add(all.array());
+                    pause(10); // a consumer's pace: the ring holds the workers 2 batches ahead of it, so shards
+                    // open at once measure what the loader keeps, not how late the read-ahead thread was scheduled
+
+                }
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static int complete(Path shards) throws IOException {
         try (Stream<Path> list = Files.list(shards)) {
             return (int) list.map(p -> p.getFileName().toString())

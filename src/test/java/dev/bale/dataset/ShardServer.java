@@ -56,9 +56,13 @@ final class ShardServer implements AutoCloseable {
         faults.computeIfAbsent(file, f -> new ArrayDeque<>()).addAll(java.util.List.of(next));
     }
 
-    /** Every request of {@code file} meets this fault. */
+    /** Every request of {@code file} meets this fault (null: none any more). */
     void always(String file, Fault fault) {
-        always.put(file, fault);
+        if (fault == null) {
+            always.remove(file);
+        } else {
+            always.put(file, fault);
+        }
     }
 
     int requests(String file) {
