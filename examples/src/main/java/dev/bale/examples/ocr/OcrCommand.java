@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
                 + "character error rate (greedy CTC decoding), images/s and the share of time spent waiting for data.",
                 "Default data: generated text lines (as bale demo --ocr; train and test from different seeds) packed "
                         + "into SQLite under --work.",
-                "Example: bale example ocr --epochs 5"})
+                "Example: bale example ocr --epochs 6"})
 public final class OcrCommand implements Callable<Integer> {
 
     @Option(names = "--train", description = "Training lines: a container whose labels are the texts.")
@@ -40,13 +40,13 @@ public final class OcrCommand implements Callable<Integer> {
     @Option(names = "--max-width", defaultValue = "512", description = "Widest line in pixels at height 32; wider lines are squeezed (default: ${DEFAULT-VALUE}).")
     int maxWidth;
 
-    @Option(names = "--lr", defaultValue = "0.002", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "0.003", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "6", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--workers", defaultValue = "2", description = "Loader worker threads (default: ${DEFAULT-VALUE}).")

@@ -46,10 +46,6 @@ public final class OcrTrainer implements AutoCloseable {
                 throw new IllegalArgumentException("epochs, batch size, workers, width and hidden must be at least 1");
             }
         }
-
-        public static Options defaults() {
-            return new Options(16, 96, 2e-3, 5, 32, 2, 1, 512, 0);
-        }
     }
 
     /** One epoch's results: mean CTC loss, test CER, lines/s, share of time blocked on the loader. */
