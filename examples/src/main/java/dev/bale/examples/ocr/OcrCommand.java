@@ -75,7 +75,7 @@ public final class OcrCommand implements Callable<Integer> {
         dev.bale.torch.Torch.load();
         org.bytedeco.pytorch.global.torch.set_num_threads(threads != null ? threads
                 : Math.max(1, Runtime.getRuntime().availableProcessors() - workers));
-        OcrTrainer.Options options = new OcrTrainer.Options(width, hidden, lr, epochs, batch, workers, seed, maxWidth, 0);
+        OcrTrainer.Options options = new OcrTrainer.Options(width, hidden, lr, epochs, batch, workers, seed, maxWidth);
         try (Container trainSet = Containers.open(train); Container testSet = Containers.open(test);
              OcrTrainer trainer = new OcrTrainer(trainSet, testSet, options)) {
             System.out.printf("%s: %,d training lines, %,d test lines, %d characters + blank; CRNN (width %d, LSTM 2x%d), "

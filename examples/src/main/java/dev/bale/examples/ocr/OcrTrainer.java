@@ -38,9 +38,9 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class OcrTrainer implements AutoCloseable {
 
-    /** How to train; {@code stepsPerEpoch} 0 = whole epochs (a positive value cuts them, for tests). */
+    /** How to train: CRNN width and LSTM units, Adam's rate, epochs, batch, loader workers, seed, widest line. */
     public record Options(int width, int hidden, double lr, int epochs, int batchSize, int workers, long seed,
-                          int maxWidth, int stepsPerEpoch) {
+                          int maxWidth) {
         public Options {
             if (epochs < 1 || batchSize < 1 || workers < 1 || width < 1 || hidden < 1) {
                 throw new IllegalArgumentException("epochs, batch size, workers, width and hidden must be at least 1");
@@ -132,9 +132,6 @@ public final class OcrTrainer implements AutoCloseable {
                     samples += batch.size();
                 }
                 steps++;
-                if (options.stepsPerEpoch() > 0 && steps >= options.stepsPerEpoch()) {
-                    break;
-                }
             }
         }
         LoaderStats stats = train.lastStats();

@@ -24,7 +24,7 @@ class OcrTrainingTest {
         org.bytedeco.pytorch.global.torch.set_num_threads(1); // as the example next to 2 loader workers on 2 cores
         Path trainPath = GeneratedLines.packed(dir, "train", TRAIN_LINES, 1, 1);
         Path testPath = GeneratedLines.packed(dir, "test", 60, 2, 1);
-        OcrTrainer.Options options = new OcrTrainer.Options(16, 64, 3e-3, EPOCHS, 16, 2, 3, 512, 0);
+        OcrTrainer.Options options = new OcrTrainer.Options(16, 64, 3e-3, EPOCHS, 16, 2, 3, 512);
         try (Container train = Containers.open(trainPath); Container test = Containers.open(testPath);
              OcrTrainer trainer = new OcrTrainer(train, test, options)) {
             double baseline = bestConstantGuess(train, test);
