@@ -58,11 +58,6 @@ public final class Crnn extends Module {
         return classifier.forward(sequence);
     }
 
-    /** Output time steps for an input {@code width} pixels wide (what the pools leave). */
-    public static long timeSteps(long width) {
-        return width / DOWNSAMPLING;
-    }
-
     private Tensor stage(int i, Tensor x) {
         return relu(norms[i].forward(convs[i].forward(x)));
     }
