@@ -11,7 +11,6 @@ import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
 import dev.bale.container.Layout;
-import dev.bale.container.Manifest;
 import dev.bale.container.RecordReader;
 import dev.bale.demo.SyntheticDataset;
 import dev.bale.image.DecodeCheck;
@@ -22,9 +21,9 @@ import dev.bale.pack.PackOptions;
 import dev.bale.pack.Packer;
 import dev.bale.pack.SourceInput;
 import dev.bale.source.Source;
+import dev.bale.testing.ThrowingContainer;
 import dev.bale.transform.Transform;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,61 +124,5 @@ class FaultsAndCapsTest {
         assertFalse(BadData.isBadData(new NativeDecodeException(BaleNative.STATUS_BAD_PARAMS, "")));
         assertFalse(BadData.isBadData(new NativeDecodeException(BaleNative.STATUS_OUT_OF_MEMORY, "")));
         assertFalse(BadData.isBadData(new IllegalStateException()));
-    }
-
-    /** A container whose readers throw {@code failure} on one record. */
-    private record ThrowingContainer(Container inner, int failAt, RuntimeException failure) implements Container {
-        @Override
-        public Path path() {
-            return inner.path();
-        }
-
-        @Override
-        public Layout layout() {
-            return inner.layout();
-        }
-
-        @Override
-        public Manifest manifest() {
-            return inner.manifest();
-        }
-
-        @Override
-        public int[] classIds() {
-            return inner.classIds();
-        }
-
-        @Override
-        public RecordReader newReader() {
-            RecordReader reader = inner.newReader();
-            return new RecordReader() {
-                @Override
-                public ByteBuffer read(int index) {
-                    if (index == failAt) {
-                        throw failure;
-                    }
-                    return reader.read(index);
-                }
-
-                @Override
-                public String key(int index) {
-                    return reader.key(index);
-                }
-
-                @Override
-                public void close() {
-                    reader.close();
-                }
-            };
-        }
-
-        @Override
-        public long bytesOnDisk() {
-            return inner.bytesOnDisk();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.Layout;
-import dev.bale.container.Manifest;
 import dev.bale.container.RecordReader;
 import dev.bale.demo.SyntheticDataset;
 import dev.bale.pack.PackListener;
@@ -16,9 +15,9 @@ import dev.bale.pack.PackOptions;
 import dev.bale.pack.Packer;
 import dev.bale.pack.SourceInput;
 import dev.bale.source.Source;
+import dev.bale.testing.ThrowingContainer;
 import dev.bale.transform.Transform;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +98,7 @@ class LoaderFailureTest {
     @Test
     void anExceptionInAWorkerSurfacesInTheConsumer() throws IOException {
         try (Container good = withBadImage(0);
-             Container failing = new FailingContainer(good, 9);
+             Container failing = new ThrowingContainer(good, 9, new IllegalStateException("disk on fire"));
              DataLoader loader = DataLoader.builder(failing).batchSize(4).workers(2).transform(Transform.eval(64, 48))
                      .onBadSample(BadSamplePolicy.SKIP).build()) {
             assertTimeoutPreemptively(LIMIT, () -> {
@@ -107,62 +106,6 @@ class LoaderFailureTest {
                 assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().equals("disk on fire"),
                         String.valueOf(e.getCause()));
             });
-        }
-    }
-
-    /** A container whose readers throw an unexpected exception on one record. */
-    private record FailingContainer(Container inner, int failAt) implements Container {
-        @Override
-        public Path path() {
-            return inner.path();
-        }
-
-        @Override
-        public Layout layout() {
-            return inner.layout();
-        }
-
-        @Override
-        public Manifest manifest() {
-            return inner.manifest();
-        }
-
-        @Override
-        public int[] classIds() {
-            return inner.classIds();
-        }
-
-        @Override
-        public RecordReader newReader() {
-            RecordReader reader = inner.newReader();
-            return new RecordReader() {
-                @Override
-                public ByteBuffer read(int index) {
-                    if (index == failAt) {
-                        throw new IllegalStateException("disk on fire");
-                    }
-                    return reader.read(index);
-                }
-
-                @Override
-                public String key(int index) {
-                    return reader.key(index);
-                }
-
-                @Override
-                public void close() {
-                    reader.close();
-                }
-            };
-        }
-
-        @Override
-        public long bytesOnDisk() {
-            return inner.bytesOnDisk();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
