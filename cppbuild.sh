@@ -4,12 +4,12 @@
 #
 #   ./cppbuild.sh standalone
 #       For C++ users: target/native/libbale.so and the examples in native/example (decode_one,
-#       read_batch, dump_records) beside it, runnable in place. Asks Maven only for the dependency
-#       jars (versions stay in pom.xml), and asks again only when pom.xml changes or a jar is gone.
+#       read_batch, dump_records) beside it, runnable in place. Asks Maven only for the OpenCV and
+#       OpenBLAS jars (versions stay in pom.xml), and asks again only when pom.xml changes or a jar is gone.
 #
 #   cppbuild.sh maven LIBDIR
 #       What `mvn package` / `mvn test` run, through the org.bytedeco:javacpp plugin's buildCommand
-#       (execution "cppbuild" in pom.xml), before the plugin's own execution compiles the JNI glue for
+#       (execution "cppbuild" in loader/pom.xml), before the plugin's own execution compiles the JNI glue for
 #       dev.bale.nativ.BaleNative. Puts libbale.so in LIBDIR, the classes folder next to that glue:
 #       the glue links against it there, and JavaCPP's Loader finds it there (or in the jar) at run
 #       time. The plugin passes the jars it resolved in $PLATFORM_ARTIFACTS and the platform in $PLATFORM.
@@ -57,7 +57,9 @@ platform_jar() {
 unpack_sdk() {
   local opencv_jar=$1 openblas_jar=$2
   local stamp="$sdk/unpacked-from"
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$opencv_jar $openblas_jar" ]]; then
+  # By file name, which carries the version: Maven's copy and the standalone build's copy are the same jar.
+  local unpacked="$(basename "$opencv_jar") $(basename "$openblas_jar")"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$unpacked" ]]; then
     return
   fi
   rm -rf "$sdk"
@@ -82,7 +84,7 @@ unpack_sdk() {
   for lib in "$sdk/lib/"*.so.*; do
     ln -sf "$(basename "$lib")" "${lib%.so.*}.so"
   done
-  echo "$opencv_jar $openblas_jar" > "$stamp"
+  echo "$unpacked" > "$stamp"
 }
 
 # Builds $1/libbale.so unless it is newer than everything it is made from. Extra linker flags follow.
@@ -119,14 +121,35 @@ build_example() {
     -L"$native" -lbale -Wl,-rpath,'$ORIGIN' -Wl,-rpath-link,"$sdk/lib"
 }
 
-# Whether the jar list $1 that Maven wrote is still good: newer than pom.xml, every jar still there.
-classpath_current() {
-  [[ "$1" -nt "$root/pom.xml" ]] || return 1
-  local jar
-  local IFS=':'
-  for jar in $(cat "$1"); do
-    [[ -f "$jar" ]] || return 1
-  done
+# The value of property $1 in the top-level pom.xml, with ${javacpp.version} filled in.
+pom_property() {
+  local value javacpp
+  value=$(sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -n 1)
+  javacpp=$(sed -n 's:.*<javacpp.version>\(.*\)</javacpp.version>.*:\1:p' "$root/pom.xml" | head -n 1)
+  [[ -n "$value" ]] || die "no <$1> in pom.xml"
+  echo "${value//\$\{javacpp.version\}/$javacpp}"
+}
+
+# The opencv and openblas jars for the platform, copied into $native/jars by Maven (versions stay in
+# pom.xml); asks Maven again only when pom.xml changes or a jar is gone. -N: the top-level pom alone,
+# so that no module is built or resolved.
+standalone_jars() {
+  local dir="$native/jars" opencv openblas
+  opencv="org.bytedeco:opencv:$(pom_property opencv.version):jar:$platform"
+  openblas="org.bytedeco:openblas:$(pom_property openblas.version):jar:$platform"
+  if [[ ! -f "$dir/stamp" || "$root/pom.xml" -nt "$dir/stamp" || "$(cat "$dir/stamp")" != "$opencv $openblas" ]] \
+    || ! ls "$dir"/opencv-*-"$platform".jar "$dir"/openblas-*-"$platform".jar >/dev/null 2>&1; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    local artifact
+    for artifact in "$opencv" "$openblas"; do
+      (cd "$root" && mvn -q -B -N -Dstyle.color=never dependency:copy -Dartifact="$artifact" -DoutputDirectory="$dir") \
+        || die "Maven could not fetch $artifact"
+    done
+    echo "$opencv $openblas" > "$dir/stamp"
+  fi
+  local jars=("$dir"/*.jar)
+  (IFS=':'; echo "${jars[*]}")
 }
 
 mode=${1:-}
@@ -142,14 +165,8 @@ case "$mode" in
   standalone)
     echo "cppbuild.sh: building target/native: libbale.so ${examples[*]}"
     platform=${PLATFORM:-linux-x86_64}
-    classpath="$native/classpath.txt"
     mkdir -p "$native"
-    # Maven takes seconds to answer even when nothing changed.
-    if ! classpath_current "$classpath"; then
-      (cd "$root" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath")
-      touch "$classpath"  # the plugin leaves an unchanged list as it was, older than pom.xml
-    fi
-    jars=$(cat "$classpath")
+    jars=$(standalone_jars)
     unpack_sdk "$(platform_jar opencv "$jars")" "$(platform_jar openblas "$jars")"
     # Found beside each other, with no LD_LIBRARY_PATH: libbale.so looks in sdk/lib. It also names
     # libopenblas.so.0 itself, so the loader finds it there before libopencv_core.so asks for it

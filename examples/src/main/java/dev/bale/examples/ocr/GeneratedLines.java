@@ -1,7 +1,7 @@
 package dev.bale.examples.ocr;
 
 import dev.bale.container.Layout;
-import dev.bale.demo.TextLines;
+import dev.bale.synthetic.TextLines;
 import dev.bale.pack.PackListener;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.Packer;
