@@ -6,7 +6,7 @@ import dev.bale.container.Layout;
 import dev.bale.container.RawPixels;
 import dev.bale.container.RecordReader;
 import dev.bale.container.lmdb.DirectAddress;
-import dev.bale.container.lmdb.LmdbMeta;
+import dev.bale.container.lmdb.LmdbPageCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -81,8 +81,9 @@ final class ForeignLmdb extends ForeignContainer {
     /** Whether the LMDB at {@code path} is one Bale wrote: its main database names Bale's databases. */
     static boolean isBale(Path path) {
         try {
-            // Before LMDB touches a page: a truncated file would fault on the first read past its end.
-            LmdbMeta.checkNotTruncated(path.resolve("data.mdb"));
+            // Before LMDB touches a page: a truncated file would fault on the first read past its end,
+            // and damaged pages can make liblmdb abort the process. Only the main database is read here.
+            LmdbPageCheck.check(path.resolve("data.mdb"), LmdbPageCheck.Scope.MAIN_DATABASE);
         } catch (IOException | RuntimeException e) {
             return true; // damaged either way: Bale's reader says how
         }
@@ -109,7 +110,7 @@ final class ForeignLmdb extends ForeignContainer {
         if (!Files.isDirectory(path) || !Files.exists(path.resolve("data.mdb"))) {
             throw new NotThisKind("not an LMDB environment (no data.mdb)");
         }
-        long fileSize = LmdbMeta.checkNotTruncated(path.resolve("data.mdb"));
+        long fileSize = LmdbPageCheck.check(path.resolve("data.mdb"), LmdbPageCheck.Scope.ALL_DATABASES);
         Env<ByteBuffer> env;
         try {
             env = openEnv(path);

@@ -68,7 +68,8 @@ public final class LmdbContainer implements Container {
         if (!java.nio.file.Files.exists(path.resolve("data.mdb"))) {
             throw new CorruptContainerException(path.resolve("data.mdb") + ": missing");
         }
-        long fileSize = LmdbMeta.checkNotTruncated(path.resolve("data.mdb"));
+        // Before liblmdb reads a page: it aborts the process, or reads outside the map, on some damage.
+        long fileSize = LmdbPageCheck.check(path.resolve("data.mdb"), LmdbPageCheck.Scope.ALL_DATABASES);
         Env<ByteBuffer> env;
         try {
             env = Env.create().setMaxDbs(3).open(path.toFile(),

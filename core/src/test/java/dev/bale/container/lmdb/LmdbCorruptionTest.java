@@ -1,16 +1,13 @@
 package dev.bale.container.lmdb;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
 import dev.bale.container.Layout;
-import dev.bale.container.RecordReader;
 import dev.bale.testing.Damage;
 import dev.bale.testing.Fixtures;
 import dev.bale.testing.Legacy;
@@ -29,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Damage inside LMDB's pages. LMDB trusts its pages: a value whose stored size runs past the end
  * of the file comes back as a pointer into the map past the file's end, and touching it kills the
- * JVM with SIGBUS. Bale must check the extent before anything reads it.
+ * JVM with SIGBUS. Bale must check the extent before anything reads it. LmdbDeepDamageTest covers
+ * every kind of page.
  */
 class LmdbCorruptionTest {
     /** LMDB node flag: the value lives in overflow pages. */
@@ -69,17 +67,12 @@ class LmdbCorruptionTest {
         ByteBuffer.wrap(file, entryAt + 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(bogus);
         Files.write(data, file);
 
+        // The overflow run no longer covers the value: refused at open, before anything reads it
+        // (LmdbPageCheck), naming the record.
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (Container container = Containers.open(path, true); RecordReader reader = container.newReader()) {
-                CorruptContainerException e = assertThrows(CorruptContainerException.class, () -> reader.read(damaged));
-                Damage.assertNamesRecord(e, damaged);
-                assertTrue(e.getMessage().contains("outside the file"), e.getMessage());
-                for (int i = 0; i < images.size(); i++) {
-                    if (i != damaged) {
-                        assertArrayEquals(images.get(i).bytes(), Fixtures.bytes(reader.read(i)), "undamaged record " + i);
-                    }
-                }
-            }
+            CorruptContainerException e = assertThrows(CorruptContainerException.class, () -> Containers.open(path, true));
+            Damage.assertNamesRecord(e, damaged);
+            assertTrue(e.getMessage().contains("overflow"), e.getMessage());
         });
     }
 
@@ -102,7 +95,7 @@ class LmdbCorruptionTest {
         assertTrue(copies > 0, "no node for 'images' in data.mdb");
         Files.write(data, file);
         CorruptContainerException e = assertThrows(CorruptContainerException.class, () -> Containers.open(path).close());
-        assertTrue(e.getMessage().contains("has root page 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("root is page 0"), e.getMessage());
     }
 
     private static int only(byte[] file, byte[] pattern) {
