@@ -102,27 +102,11 @@ class LmdbDeepDamageTest {
 
     @Test
     void everyKindOfPageDamageIsAnExceptionNamingThePageNotAnAbort() throws Exception {
-        List<Case> cases = new ArrayList<>();
-        for (String db : new String[] {"images", "records"}) {
-            pageCases(cases, bale, db);
-        }
-        pageCases(cases, foreign, null);
-        overflowCases(cases, bale, "images");
-        overflowCases(cases, foreign, null);
-        // Upward: a level-2 branch of the three-level foreign tree points back at the root.
-        cases.add(new Case("child points upward to the root", foreign, null, p -> {
-            long root = p.levels(null).get(0).get(0);
-            p.nodes(p.levels(null).get(1).get(1)).get(1).setChild(p, root);
-        }));
-
-        List<Path> damaged = new ArrayList<>();
+        List<Case> cases = cases();
+        List<Path> damaged = damage(cases, "checked");
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            Path copy = copy(c.pristine, dir.resolve("case-" + i + "-" + c.pristine.getFileName()));
-            LmdbPages pages = new LmdbPages(copy.resolve("data.mdb"));
-            c.damage.accept(pages);
-            Files.write(copy.resolve("data.mdb"), pages.file);
-            damaged.add(copy);
+            Path copy = damaged.get(i);
             String what = describe(c);
             CorruptContainerException e = assertThrows(CorruptContainerException.class,
                     () -> LmdbPageCheck.check(copy.resolve("data.mdb"), LmdbPageCheck.Scope.ALL_DATABASES), what);
@@ -135,12 +119,61 @@ class LmdbDeepDamageTest {
             assertTrue(wholeDatabase || message.matches(".*\\bpage \\d+.*"), what + ": " + message);
         }
 
-        Map<Integer, String> results = runChild(damaged);
+        if (Boolean.getBoolean("bale.lmdb.rawCensus")) {
+            census(cases, runChild(damaged, true));
+        }
+        Map<Integer, String> results = runChild(damaged, false);
         for (int i = 0; i < cases.size(); i++) {
             String result = results.get(i);
             assertTrue(result != null && result.startsWith("CORRUPT\t") && result.contains("data.mdb"),
                     describe(cases.get(i)) + ": the child JVM answered " + result);
         }
+    }
+
+    /**
+     * The test above could not fail if the damage were harmless: without Bale's checks, liblmdb
+     * kills the JVM on these (33 of the 120 cases above do; {@code -Dbale.lmdb.rawCensus=true}
+     * prints them all). An assertion (abort) and a null cursor (SIGSEGV) are among them.
+     */
+    @Test
+    void withoutTheCheckLiblmdbKillsTheJvmOnSuchDamage() throws Exception {
+        List<String> names = List.of("root branch: one key", "leaf: flags set to 0x1", "leaf node flagged as sorted duplicates");
+        List<Case> cases = cases().stream().filter(c -> c.db == null && names.contains(c.name)).toList();
+        assertEquals(names.size(), cases.size());
+        Map<Integer, String> raw = runChild(damage(cases, "raw"), true);
+        for (int i = 0; i < cases.size(); i++) {
+            assertTrue(String.valueOf(raw.get(i)).startsWith("the JVM died"), describe(cases.get(i)) + ": " + raw.get(i));
+        }
+    }
+
+    private static List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        for (String db : new String[] {"images", "records"}) {
+            pageCases(cases, bale, db);
+        }
+        pageCases(cases, foreign, null);
+        overflowCases(cases, bale, "images");
+        overflowCases(cases, foreign, null);
+        // Upward: a level-2 branch of the three-level foreign tree points back at the root.
+        cases.add(new Case("child points upward to the root", foreign, null, p -> {
+            long root = p.levels(null).get(0).get(0);
+            p.nodes(p.levels(null).get(1).get(1)).get(1).setChild(p, root);
+        }));
+        return cases;
+    }
+
+    /** A damaged copy of each case's fixture. */
+    private static List<Path> damage(List<Case> cases, String prefix) throws IOException {
+        List<Path> damaged = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            Path copy = copy(c.pristine, dir.resolve(prefix + "-" + i + "-" + c.pristine.getFileName()));
+            LmdbPages pages = new LmdbPages(copy.resolve("data.mdb"));
+            c.damage.accept(pages);
+            Files.write(copy.resolve("data.mdb"), pages.file);
+            damaged.add(copy);
+        }
+        return damaged;
     }
 
     private static void pageCases(List<Case> cases, Path pristine, String db) {
@@ -277,14 +310,30 @@ class LmdbDeepDamageTest {
     }
 
     /** Opens every damaged copy in one child JVM; on an abort, the rest in a new one. */
-    private static Map<Integer, String> runChild(List<Path> paths) throws Exception {
+    /** What liblmdb alone makes of the cases ({@code -Dbale.lmdb.rawCensus=true}): printed, not asserted. */
+    private static void census(List<Case> cases, Map<Integer, String> raw) {
+        Map<String, Integer> totals = new java.util.TreeMap<>();
+        for (int i = 0; i < cases.size(); i++) {
+            String r = String.valueOf(raw.get(i));
+            String outcome = r.startsWith("the JVM died") ? r.substring(0, r.indexOf(')') + 1) : r.split("\t")[0];
+            totals.merge(outcome, 1, Integer::sum);
+            System.err.println("raw liblmdb: " + describe(cases.get(i)) + ": " + r.substring(0, Math.min(r.length(), 300)));
+        }
+        System.err.println("raw liblmdb census over " + cases.size() + " cases: " + totals);
+    }
+
+    private static Map<Integer, String> runChild(List<Path> paths, boolean raw) throws Exception {
         Map<Integer, String> results = new HashMap<>();
         int from = 0;
         while (from < paths.size()) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-                    "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:-CreateCoredumpOnCrash",
+                    "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"), "-cp", System.getProperty("java.class.path"),
                     LmdbOpenChild.class.getName()));
+            if (raw) {
+                command.add("--raw");
+            }
             for (Path p : paths.subList(from, paths.size())) {
                 command.add(p.toString());
             }
