@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * {@code FUZZ TAB id TAB outcome TAB detail} on stdout. A JVM crash or hang is judged by the parent.
  */
 public final class FuzzChild {
-    static final int RECORDS = 12;
+    /** Records per fixture container ({@code -Dbale.fuzz.records}, passed on to the child). */
+    static final int RECORDS = Integer.getInteger("bale.fuzz.records", 12);
     static final long SEED = 161;
     private static final Pattern RECORD = Pattern.compile("\\brecord \\d+\\b");
 

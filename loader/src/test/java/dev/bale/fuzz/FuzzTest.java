@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * cases per child, a new child after a crash or a hang. Every case must end {@link Outcome#CLEAN}.
  * {@code -Dbale.fuzz.cases=N} (default 300; {@code mvn -Pfuzz verify}: 10,000) and
  * {@code -Dbale.fuzz.seed=S}; the table of outcomes per layout and file goes to
- * {@code target/fuzz-report.md}.
+ * {@code target/fuzz-report.md}. {@code -Dbale.fuzz.lmdbPagesOnly=true} aims every case at one page
+ * of the LMDB container's trees ({@link Harm#LMDB_PAGE}); with {@code -Dbale.fuzz.records=150} the
+ * trees have branch pages too (12 records fit in one leaf each).
  */
 class FuzzTest {
     private static final long CASE_SECONDS = 30;
@@ -56,6 +58,7 @@ class FuzzTest {
     void everyDamagedCaseEndsAsAClearErrorOrCorrectData() throws Exception {
         int cases = Integer.getInteger("bale.fuzz.cases", 300);
         long seed = Long.getLong("bale.fuzz.seed", 20261130L);
+        boolean lmdbPagesOnly = Boolean.getBoolean("bale.fuzz.lmdbPagesOnly");
         Map<Layout, Path> pristine = new EnumMap<>(Layout.class);
         Map<Layout, List<String>> files = new EnumMap<>(Layout.class);
         for (Layout layout : Layout.values()) {
@@ -73,10 +76,11 @@ class FuzzTest {
             for (int id = 0; id < cases; id++) {
                 // SplittableRandom mixes its seed: Random's first outputs for nearby seeds are correlated.
                 Random rng = new Random(new java.util.SplittableRandom(seed * 1_000_003L + id).nextLong());
-                Layout layout = Layout.values()[id % Layout.values().length];
+                Layout layout = lmdbPagesOnly ? Layout.LMDB : Layout.values()[id % Layout.values().length];
                 List<String> names = files.get(layout);
-                String file = names.get(rng.nextInt(names.size()));
-                Harm harm = Harm.values()[rng.nextInt(Harm.values().length)];
+                String file = lmdbPagesOnly ? names.stream().filter(n -> n.endsWith("data.mdb")).findFirst().orElseThrow()
+                        : names.get(rng.nextInt(names.size()));
+                Harm harm = Harm.pick(file, rng);
                 Path home = FuzzChild.copy(pristine.get(layout), dir.resolve("case-" + id));
                 byte[] before = Files.readAllBytes(home.resolve(file));
                 String what = harm.apply(home.resolve(file), rng);
@@ -106,7 +110,7 @@ class FuzzTest {
                 child.kill();
             }
         }
-        String report = report(results, seed);
+        String report = report(results, seed) + lmdbTrees(pristine.get(Layout.LMDB));
         Path out = Path.of("target", "fuzz-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
@@ -119,6 +123,19 @@ class FuzzTest {
                     .append(": ").append(r.detail());
         }
         assertEquals(0, bad.size(), bad.size() + " of " + results.size() + " cases did not end clean:" + why);
+    }
+
+    /** How deep the LMDB fixture's trees are: whether branch pages were there to damage. */
+    private static String lmdbTrees(Path home) throws IOException {
+        dev.bale.container.lmdb.LmdbPages pages = new dev.bale.container.lmdb.LmdbPages(
+                Fixtures.containerPath(Layout.LMDB, home).resolve("data.mdb"));
+        StringBuilder text = new StringBuilder("\nLMDB fixture (" + FuzzChild.RECORDS + " records), pages per tree level:");
+        for (String db : new String[] {null, "images", "records", "bale"}) {
+            text.append(' ').append(db == null ? "main" : db).append(' ');
+            text.append(pages.levels(db).stream().map(level -> Integer.toString(level.size())).toList());
+            text.append(" + ").append(pages.overflows(db).size()).append(" overflow values;");
+        }
+        return text.append('\n').toString();
     }
 
     private static String report(List<Result> results, long seed) {
@@ -176,7 +193,7 @@ class FuzzTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             process = new ProcessBuilder(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
                     "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), FuzzChild.class.getName()).start();
+                    "-Xmx512m", "-Dbale.fuzz.records=" + FuzzChild.RECORDS, "-cp", System.getProperty("java.class.path"), FuzzChild.class.getName()).start();
             in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             Thread reader = new Thread(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8)), true), "fuzz-child-out");

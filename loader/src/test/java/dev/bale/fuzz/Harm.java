@@ -11,10 +11,27 @@ import java.util.Random;
  * {@link #apply} changes the file and says exactly what it did.
  */
 enum Harm {
-    BIT_FLIPS, OVERWRITTEN_RANGE, ZEROS, TRUNCATION, APPENDED_GARBAGE, SWAPPED_WORDS, DELETED;
+    BIT_FLIPS, OVERWRITTEN_RANGE, ZEROS, TRUNCATION, APPENDED_GARBAGE, SWAPPED_WORDS, DELETED,
+    /** LMDB's data.mdb only: one page or database record of its B+trees ({@link LmdbPageHarm}). */
+    LMDB_PAGE;
+
+    /** The kinds that apply to any file (the first ones, so that older seeds pick the same harms). */
+    static final int ANY_FILE = LMDB_PAGE.ordinal();
+
+    /** A harm for {@code file}: LMDB page harm only where it applies. */
+    static Harm pick(String file, Random rng) {
+        boolean lmdb = file.endsWith("data.mdb");
+        if (lmdb && Boolean.getBoolean("bale.fuzz.lmdbPagesOnly")) {
+            return LMDB_PAGE;
+        }
+        return values()[rng.nextInt(lmdb ? values().length : ANY_FILE)];
+    }
 
     String apply(Path file, Random rng) throws IOException {
         long size = Files.size(file);
+        if (this == LMDB_PAGE) {
+            return LmdbPageHarm.apply(file, rng);
+        }
         if (this == DELETED) {
             Files.delete(file);
             return "deleted";

@@ -119,6 +119,9 @@ final class ForeignLmdb extends ForeignContainer {
         }
         try {
             return open(path, want, labelsFile, env, fileSize);
+        } catch (LmdbException e) {
+            env.close();
+            throw new CorruptContainerException(path + ": " + e.getMessage(), e);
         } catch (RuntimeException | IOException e) {
             env.close();
             throw e;

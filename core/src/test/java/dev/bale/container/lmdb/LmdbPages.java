@@ -11,17 +11,18 @@ import java.util.List;
 
 /**
  * Where the pages of an undamaged LMDB file are, for tests that damage them: a walk that trusts
- * the file (it is the fixture the test just wrote). Offsets as in {@link LmdbPageCheck}.
+ * the file (it is the fixture the test just wrote). Offsets as in {@link LmdbPageCheck}. Used by
+ * LmdbDeepDamageTest and by the fuzzer's LMDB page harm.
  */
-final class LmdbPages {
-    static final int PAGE_HEADER = 16;
-    final byte[] file;
-    final int pageSize;
-    final long lastPage;
+public final class LmdbPages {
+    public static final int PAGE_HEADER = 16;
+    public final byte[] file;
+    public final int pageSize;
+    public final long lastPage;
     /** Offset in the file of the newest meta page's main-database record, and of each named one's. */
     final int mainRecordAt;
 
-    LmdbPages(Path dataMdb) throws IOException {
+    public LmdbPages(Path dataMdb) throws IOException {
         file = Files.readAllBytes(dataMdb);
         ByteBuffer b = buffer();
         pageSize = b.getInt(PAGE_HEADER + 24);
@@ -31,12 +32,12 @@ final class LmdbPages {
         lastPage = b.getLong(newest + PAGE_HEADER + 120);
     }
 
-    ByteBuffer buffer() {
+    public ByteBuffer buffer() {
         return ByteBuffer.wrap(file).order(ByteOrder.nativeOrder());
     }
 
     /** The offset of the MDB_db record of database {@code name} (null: the main database in the newest meta). */
-    int recordAt(String name) {
+    public int recordAt(String name) {
         if (name == null) {
             return mainRecordAt;
         }
@@ -50,7 +51,7 @@ final class LmdbPages {
     }
 
     /** A tree's pages, by level from 1 (the root). */
-    List<List<Long>> levels(String name) {
+    public List<List<Long>> levels(String name) {
         ByteBuffer b = buffer();
         int record = recordAt(name);
         List<List<Long>> levels = new ArrayList<>();
@@ -71,7 +72,7 @@ final class LmdbPages {
     }
 
     /** First pages of the overflow runs that a tree's leaves point to. */
-    List<Long> overflows(String name) {
+    public List<Long> overflows(String name) {
         List<List<Long>> levels = levels(name);
         List<Long> out = new ArrayList<>();
         for (long leaf : levels.get(levels.size() - 1)) {
@@ -84,15 +85,15 @@ final class LmdbPages {
         return out;
     }
 
-    int offset(long page) {
+    public int offset(long page) {
         return Math.toIntExact(page * pageSize);
     }
 
-    int flags(long page) {
+    public int flags(long page) {
         return buffer().getShort(offset(page) + 10) & 0xFFFF;
     }
 
-    List<Node> nodes(long page) {
+    public List<Node> nodes(long page) {
         ByteBuffer b = buffer();
         int base = offset(page);
         int lower = b.getShort(base + 12) & 0xFFFF;
@@ -106,26 +107,26 @@ final class LmdbPages {
     }
 
     /** A node: where its pointer is, where it starts, where its data starts (all file offsets). */
-    record Node(int ptrAt, int at, int dataAt) {
-        int keySize(LmdbPages pages) {
+    public record Node(int ptrAt, int at, int dataAt) {
+        public int keySize(LmdbPages pages) {
             return pages.buffer().getShort(at + 6) & 0xFFFF;
         }
 
-        int flags(LmdbPages pages) {
+        public int flags(LmdbPages pages) {
             return pages.buffer().getShort(at + 4) & 0xFFFF;
         }
 
-        long child(LmdbPages pages) {
+        public long child(LmdbPages pages) {
             ByteBuffer b = pages.buffer();
             return (b.getShort(at) & 0xFFFFL) | (b.getShort(at + 2) & 0xFFFFL) << 16 | (b.getShort(at + 4) & 0xFFFFL) << 32;
         }
 
-        void setChild(LmdbPages pages, long child) {
+        public void setChild(LmdbPages pages, long child) {
             pages.buffer().putShort(at, (short) child).putShort(at + 2, (short) (child >>> 16))
                     .putShort(at + 4, (short) (child >>> 32));
         }
 
-        String key(LmdbPages pages) {
+        public String key(LmdbPages pages) {
             return new String(pages.file, at + 8, keySize(pages), StandardCharsets.ISO_8859_1);
         }
     }
