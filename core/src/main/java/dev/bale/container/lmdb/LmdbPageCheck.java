@@ -135,7 +135,7 @@ public final class LmdbPageCheck {
         DbRecord r = db.record;
         Counts counts = new Counts();
         if (r.root() != P_INVALID) {
-            visit(db, r.root(), 1, counts, named, null);
+            visit(db, r.root(), 1, counts, named, null, 0, -1);
         }
         if (counts.entries != r.entries() || counts.branch != r.branchPages() || counts.leaf != r.leafPages()
                 || counts.overflow != r.overflowPages()) {
@@ -147,37 +147,41 @@ public final class LmdbPageCheck {
 
     /**
      * Checks page {@code pgno} at {@code level} (the root is level 1) and, below a branch, its
-     * children. {@code under} names the key range the parent assigns to it, for messages.
+     * children. The parent's key for this page ({@code sepAt}, {@code sepSize}; size -1: none)
+     * names the page's key range in messages; messages are only built when something is wrong,
+     * since this runs for every page and node.
      */
-    private void visit(Db db, long pgno, int level, Counts counts, List<Named> named, String under) {
-        int depth = db.record.depth();
-        String at = " (level " + level + " of " + depth + (under == null ? "" : ", " + under) + ")";
+    private void visit(Db db, long pgno, int level, Counts counts, List<Named> named,
+                       ByteBuffer sepPage, int sepAt, int sepSize) {
         if (pgno < 2 || pgno > meta.lastPage) {
-            throw fail(db, pgno, "page number out of range (pages 2.." + meta.lastPage + " exist)" + at);
+            throw fail(db, pgno, "page number out of range (pages 2.." + meta.lastPage + " exist)"
+                    + at(db, level, sepPage, sepAt, sepSize));
         }
         if (claimed.get((int) pgno)) {
-            throw fail(db, pgno, "reached twice (a cycle, or a page shared by two places)" + at);
+            throw fail(db, pgno, "reached twice (a cycle, or a page shared by two places)"
+                    + at(db, level, sepPage, sepAt, sepSize));
         }
         claimed.set((int) pgno);
         ByteBuffer p = page(pgno);
         int size = meta.pageSize;
         if (p.getLong(0) != pgno) {
-            throw fail(db, pgno, "its header says page " + p.getLong(0) + at);
+            throw fail(db, pgno, "its header says page " + p.getLong(0) + at(db, level, sepPage, sepAt, sepSize));
         }
         int flags = p.getShort(10) & 0xFFFF;
-        boolean leaf = level == depth;
+        boolean leaf = level == db.record.depth();
         if (flags != (leaf ? P_LEAF : P_BRANCH)) {
             throw fail(db, pgno, "flags 0x" + Integer.toHexString(flags) + " where a " + (leaf ? "leaf" : "branch")
-                    + " page belongs" + at);
+                    + " page belongs" + at(db, level, sepPage, sepAt, sepSize));
         }
         int lower = p.getShort(12) & 0xFFFF;
         int upper = p.getShort(14) & 0xFFFF;
         if (lower < LmdbMeta.PAGE_HEADER || (lower & 1) != 0 || lower > upper || upper > size) {
-            throw fail(db, pgno, "impossible free-space bounds " + lower + ".." + upper + at);
+            throw fail(db, pgno, "impossible free-space bounds " + lower + ".." + upper + at(db, level, sepPage, sepAt, sepSize));
         }
         int keys = (lower - LmdbMeta.PAGE_HEADER) / 2;
         if (keys < (leaf ? 1 : 2)) {
-            throw fail(db, pgno, (leaf ? "leaf" : "branch") + " page with " + keys + " keys" + at);
+            throw fail(db, pgno, (leaf ? "leaf" : "branch") + " page with " + keys + " keys"
+                    + at(db, level, sepPage, sepAt, sepSize));
         }
         if (leaf) {
             counts.leaf++;
@@ -188,76 +192,88 @@ public final class LmdbPageCheck {
             int node = p.getShort(LmdbMeta.PAGE_HEADER + 2 * k) & 0xFFFF;
             if (node < upper || (node & 1) != 0 || node + NODE_HEADER > size) {
                 throw fail(db, pgno, "node " + k + " at offset " + node + " lies outside the page's nodes ("
-                        + upper + ".." + size + ")" + at);
+                        + upper + ".." + size + ")" + at(db, level, sepPage, sepAt, sepSize));
             }
             int keySize = p.getShort(node + 6) & 0xFFFF;
             int keyAt = node + NODE_HEADER;
             if (keyAt + keySize > size) {
-                throw fail(db, pgno, "node " + k + ": its " + keySize + "-byte key runs past the page" + at);
+                throw fail(db, pgno, "node " + k + ": its " + keySize + "-byte key runs past the page"
+                        + at(db, level, sepPage, sepAt, sepSize));
             }
             if (!leaf) {
                 long child = (p.getShort(node) & 0xFFFFL) | (p.getShort(node + 2) & 0xFFFFL) << 16
                         | (p.getShort(node + 4) & 0xFFFFL) << 32;
-                String range = k == 0 ? under : "from " + describeKey(db, p, keyAt, keySize);
-                visit(db, child, level + 1, counts, named, range);
+                if (k == 0) {
+                    visit(db, child, level + 1, counts, named, sepPage, sepAt, sepSize);
+                } else {
+                    visit(db, child, level + 1, counts, named, p, keyAt, keySize);
+                }
                 continue;
             }
             int nodeFlags = p.getShort(node + 4) & 0xFFFF;
             long dataSize = (p.getShort(node) & 0xFFFFL) | (p.getShort(node + 2) & 0xFFFFL) << 16;
-            String which = "node " + k + " (" + describeKey(db, p, keyAt, keySize) + ")";
-            if ((nodeFlags & ~(F_BIGDATA | F_SUBDATA)) != 0) {
-                throw fail(db, pgno, which + ": node flags 0x" + Integer.toHexString(nodeFlags)
-                        + ((nodeFlags & F_DUPDATA) != 0 ? " (sorted duplicates, which Bale does not read)" : "") + at);
-            }
+            String problem = null;
             int dataAt = keyAt + keySize;
-            if ((nodeFlags & F_BIGDATA) != 0) {
-                if (dataAt + Long.BYTES > size) {
-                    throw fail(db, pgno, which + ": its overflow page number runs past the page" + at);
-                }
-                overflow(db, pgno, which + at, p.getLong(dataAt), dataSize, counts);
+            if ((nodeFlags & ~(F_BIGDATA | F_SUBDATA)) != 0) {
+                problem = "node flags 0x" + Integer.toHexString(nodeFlags)
+                        + ((nodeFlags & F_DUPDATA) != 0 ? " (sorted duplicates, which Bale does not read)" : "");
+            } else if ((nodeFlags & F_BIGDATA) != 0) {
+                problem = dataAt + Long.BYTES > size ? "its overflow page number runs past the page"
+                        : overflow(p.getLong(dataAt), dataSize, counts);
             } else if (dataAt + dataSize > size) {
-                throw fail(db, pgno, which + ": its " + dataSize + "-byte value runs past the page" + at);
+                problem = "its " + dataSize + "-byte value runs past the page";
             }
-            if ((nodeFlags & F_SUBDATA) != 0) {
+            if (problem == null && (nodeFlags & F_SUBDATA) != 0) {
                 if (named == null || (nodeFlags & F_BIGDATA) != 0 || dataSize != DbRecord.SIZE) {
-                    throw fail(db, pgno, which + ": flagged as a named database where none can be" + at);
+                    problem = "flagged as a named database where none can be";
+                } else {
+                    byte[] name = new byte[keySize];
+                    p.get(keyAt, name);
+                    named.add(new Named(new String(name, StandardCharsets.UTF_8), DbRecord.at(p, dataAt)));
                 }
-                byte[] name = new byte[keySize];
-                p.get(keyAt, name);
-                named.add(new Named(new String(name, StandardCharsets.UTF_8), DbRecord.at(p, dataAt)));
+            }
+            if (problem != null) {
+                throw fail(db, pgno, "node " + k + " (" + describeKey(db, p, keyAt, keySize) + "): " + problem
+                        + at(db, level, sepPage, sepAt, sepSize));
             }
             counts.entries++;
         }
     }
 
-    private void overflow(Db db, long from, String which, long pgno, long dataSize, Counts counts) {
+    /** Null when the value's overflow run starting at {@code pgno} is sound (and claims it), else what is wrong. */
+    private String overflow(long pgno, long dataSize, Counts counts) {
         if (pgno < 2 || pgno > meta.lastPage) {
-            throw fail(db, from, which + ": its value's overflow page " + pgno + " is out of range (pages 2.."
-                    + meta.lastPage + " exist)");
+            return "its value's overflow page " + pgno + " is out of range (pages 2.." + meta.lastPage + " exist)";
         }
         ByteBuffer p = page(pgno);
         int flags = p.getShort(10) & 0xFFFF;
         long pages = p.getInt(12) & 0xFFFFFFFFL;
-        String there = ": its value's overflow page " + pgno;
+        String there = "its value's overflow page " + pgno;
         if (p.getLong(0) != pgno) {
-            throw fail(db, from, which + there + " has a header that says page " + p.getLong(0));
+            return there + " has a header that says page " + p.getLong(0);
         }
         if (flags != P_OVERFLOW) {
-            throw fail(db, from, which + there + " has flags 0x" + Integer.toHexString(flags) + ", not overflow");
+            return there + " has flags 0x" + Integer.toHexString(flags) + ", not overflow";
         }
-        if (pages < 1 || pages > meta.lastPage - pgno + 1
-                || LmdbMeta.PAGE_HEADER + dataSize > pages * meta.pageSize) {
-            throw fail(db, from, which + there + " claims " + pages + " pages for a " + dataSize + "-byte value (pages "
-                    + pgno + ".." + meta.lastPage + " exist)");
+        if (pages < 1 || pages > meta.lastPage - pgno + 1 || LmdbMeta.PAGE_HEADER + dataSize > pages * meta.pageSize) {
+            return there + " claims " + pages + " pages for a " + dataSize + "-byte value (pages " + pgno + ".."
+                    + meta.lastPage + " exist)";
         }
         int first = (int) pgno;
         int end = (int) (pgno + pages);
         int taken = claimed.nextSetBit(first);
         if (taken >= 0 && taken < end) {
-            throw fail(db, from, which + there + " overlaps page " + taken + ", which is already in use");
+            return there + " overlaps page " + taken + ", which is already in use";
         }
         claimed.set(first, end);
         counts.overflow += pages;
+        return null;
+    }
+
+    /** " (level L of D, from <key>)": where a page sits in its tree. */
+    private static String at(Db db, int level, ByteBuffer sepPage, int sepAt, int sepSize) {
+        return " (level " + level + " of " + db.record.depth()
+                + (sepSize < 0 ? "" : ", keys from " + describeKey(db, sepPage, sepAt, sepSize)) + ")";
     }
 
     /** Page {@code pgno} (checked to be in the file), as a bounds-checked buffer of one page. */
