@@ -110,7 +110,8 @@ final class ForeignLmdb extends ForeignContainer {
         if (!Files.isDirectory(path) || !Files.exists(path.resolve("data.mdb"))) {
             throw new NotThisKind("not an LMDB environment (no data.mdb)");
         }
-        long fileSize = LmdbPageCheck.check(path.resolve("data.mdb"), LmdbPageCheck.Scope.ALL_DATABASES);
+        // Only the unnamed database is read here: named ones (if any) stay untouched, unchecked.
+        long fileSize = LmdbPageCheck.check(path.resolve("data.mdb"), LmdbPageCheck.Scope.MAIN_DATABASE);
         Env<ByteBuffer> env;
         try {
             env = openEnv(path);

@@ -38,7 +38,10 @@ import java.util.List;
  * where known, the node and its record or key. Offsets follow liblmdb 0.9 for 64-bit builds.
  */
 public final class LmdbPageCheck {
-    /** What to walk: the main database only (enough to look up a name in it), or every database. */
+    /**
+     * What to walk: the main database only (all that a foreign LMDB's reader, or a lookup of a
+     * name in it, touches), or also every named database it lists (Bale's layout reads them all).
+     */
     public enum Scope { MAIN_DATABASE, ALL_DATABASES }
 
     private static final int P_BRANCH = 0x01;
@@ -89,11 +92,9 @@ public final class LmdbPageCheck {
     private void walk(Scope scope) {
         List<Named> named = new ArrayList<>();
         tree(new Db("the main database", null, meta.main), named);
-        for (Named db : named) {
-            if (scope == Scope.ALL_DATABASES) {
+        if (scope == Scope.ALL_DATABASES) {
+            for (Named db : named) {
                 tree(new Db("database '" + db.name + "'", db.name, db.record), null);
-            } else {
-                checkRecord(new Db("database '" + db.name + "'", db.name, db.record));
             }
         }
     }
