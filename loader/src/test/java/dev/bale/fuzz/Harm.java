@@ -28,10 +28,10 @@ enum Harm {
     }
 
     String apply(Path file, Random rng) throws IOException {
-        long size = Files.size(file);
         if (this == LMDB_PAGE) {
             return LmdbPageHarm.apply(file, rng);
         }
+        long size = Files.size(file);
         if (this == DELETED) {
             Files.delete(file);
             return "deleted";

@@ -91,7 +91,7 @@ public final class LmdbPageCheck {
 
     private void walk(Scope scope) {
         List<Named> named = new ArrayList<>();
-        tree(new Db("the main database", null, meta.main), named);
+        tree(new Db("main database", null, meta.main), named);
         if (scope == Scope.ALL_DATABASES) {
             for (Named db : named) {
                 tree(new Db("database '" + db.name + "'", db.name, db.record), null);
