@@ -271,7 +271,7 @@ public final class LmdbPageCheck {
         return null;
     }
 
-    /** " (level L of D, from <key>)": where a page sits in its tree. */
+    /** " (level L of D, keys from K)": where a page sits in its tree. */
     private static String at(Db db, int level, ByteBuffer sepPage, int sepAt, int sepSize) {
         return " (level " + level + " of " + db.record.depth()
                 + (sepSize < 0 ? "" : ", keys from " + describeKey(db, sepPage, sepAt, sepSize)) + ")";
