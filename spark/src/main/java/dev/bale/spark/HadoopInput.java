@@ -1,0 +1,155 @@
+package dev.bale.spark;
+
+import dev.bale.pack.BadRecordException;
+import dev.bale.pack.PackInput;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.AccessControlException;
+
+/**
+ * Source files on any Hadoop filesystem, in record order, as a pack input. A task gets only its
+ * shard's {@link #slice}: the input keeps the dataset's size and numbering (so the packer's range
+ * and error messages are the dataset's), but holds the records of [from, to) only.
+ */
+final class HadoopInput implements PackInput, Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Files larger than this are refused: a record is one array (and one record of a container). */
+    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16;
+
+    private final int size;
+    private final int from;
+    private final ArrayList<String> classes;
+    private final String[] keys;
+    private final int[] classIds;
+    private final String[] origins;
+    private final String[] files;
+    /** File sizes when the listing gave them, else -1. */
+    private final long[] lengths;
+    private final HadoopConf conf;
+
+    HadoopInput(List<String> classes, String[] keys, int[] classIds, String[] origins, String[] files, long[] lengths,
+                HadoopConf conf) {
+        this(keys.length, 0, new ArrayList<>(classes), keys, classIds, origins, files, lengths, conf);
+    }
+
+    private HadoopInput(int size, int from, ArrayList<String> classes, String[] keys, int[] classIds, String[] origins,
+                        String[] files, long[] lengths, HadoopConf conf) {
+        this.size = size;
+        this.from = from;
+        this.classes = classes;
+        this.keys = keys;
+        this.classIds = classIds;
+        this.origins = origins;
+        this.files = files;
+        this.lengths = lengths;
+        this.conf = conf;
+    }
+
+    /** The same input holding records [from, to) only: what one task needs. */
+    HadoopInput slice(int sliceFrom, int sliceTo) {
+        int a = sliceFrom - from;
+        int b = sliceTo - from;
+        return new HadoopInput(size, sliceFrom, classes, java.util.Arrays.copyOfRange(keys, a, b),
+                java.util.Arrays.copyOfRange(classIds, a, b), java.util.Arrays.copyOfRange(origins, a, b),
+                java.util.Arrays.copyOfRange(files, a, b), java.util.Arrays.copyOfRange(lengths, a, b), conf);
+    }
+
+    private int at(int index) {
+        int i = index - from;
+        if (i < 0 || i >= keys.length) {
+            throw new IndexOutOfBoundsException("record " + index + " is not in this slice [" + from + ", "
+                    + (from + keys.length) + ")");
+        }
+        return i;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public List<String> classes() {
+        return classes;
+    }
+
+    @Override
+    public String key(int index) {
+        return keys[at(index)];
+    }
+
+    @Override
+    public int classId(int index) {
+        return classIds[at(index)];
+    }
+
+    /** As {@code bale pack} says it: "list.txt line 12: /data/a/b.jpg", or the file for a folder source. */
+    @Override
+    public String describe(int index) {
+        int i = at(index);
+        return origins[i].equals(files[i]) ? origins[i] : origins[i] + ": " + files[i];
+    }
+
+    @Override
+    public long sizeHint() {
+        return 0;
+    }
+
+    @Override
+    public long recordBytes(int index) throws IOException {
+        int i = at(index);
+        if (lengths[i] >= 0) {
+            return lengths[i];
+        }
+        Path path = new Path(files[i]);
+        try {
+            return conf.fileSystem(path).getFileStatus(path).getLen();
+        } catch (IOException e) {
+            return 0; // a missing file is found, and named, when it is packed
+        }
+    }
+
+    @Override
+    public ByteBuffer load(int index) throws IOException {
+        int i = at(index);
+        Path path = new Path(files[i]);
+        try {
+            FileSystem fs = conf.fileSystem(path);
+            FileStatus status = fs.getFileStatus(path);
+            if (status.isDirectory()) {
+                throw new BadRecordException(index, describe(index), "is a folder, not a file");
+            }
+            if (status.getLen() == 0) {
+                throw new BadRecordException(index, describe(index), "empty file");
+            }
+            if (status.getLen() > MAX_FILE_BYTES) {
+                throw new BadRecordException(index, describe(index), "larger than 2 GB");
+            }
+            byte[] bytes = new byte[(int) status.getLen()];
+            try (FSDataInputStream in = fs.open(path)) {
+                in.readFully(0, bytes);
+            }
+            return ByteBuffer.wrap(bytes);
+        } catch (FileNotFoundException e) {
+            // The local filesystem reports an unreadable file as "not found (Permission denied)".
+            boolean denied = String.valueOf(e.getMessage()).contains("Permission denied");
+            throw new BadRecordException(index, describe(index), denied ? "permission denied" : "file not found");
+        } catch (AccessControlException e) {
+            throw new BadRecordException(index, describe(index), "permission denied");
+        } catch (java.io.EOFException e) {
+            throw new BadRecordException(index, describe(index), "changed while read (shorter than listed)");
+        } catch (BadRecordException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new BadRecordException(index, describe(index), "cannot read: " + e.getMessage());
+        }
+    }
+}
