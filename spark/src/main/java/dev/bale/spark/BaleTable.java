@@ -6,10 +6,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.TableCapability;
-import org.apache.spark.sql.connector.read.Batch;
-import org.apache.spark.sql.connector.read.InputPartition;
-import org.apache.spark.sql.connector.read.PartitionReaderFactory;
-import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -70,39 +66,6 @@ final class BaleTable implements SupportsRead {
 
     @Override
     public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-        return () -> new Scan() {
-            @Override
-            public StructType readSchema() {
-                return schema;
-            }
-
-            @Override
-            public String description() {
-                return "bale " + dataset.json() + " (" + dataset.manifest().layout() + ", "
-                        + dataset.manifest().shards().size() + " shards, " + dataset.manifest().records() + " records)";
-            }
-
-            @Override
-            public Batch toBatch() {
-                return new Batch() {
-                    @Override
-                    public InputPartition[] planInputPartitions() {
-                        int shards = dataset.manifest().shards().size();
-                        InputPartition[] partitions = new InputPartition[shards];
-                        long start = 0;
-                        for (int s = 0; s < shards; s++) {
-                            partitions[s] = new ShardPartition(dataset.json().toString(), s, start);
-                            start += dataset.manifest().shards().get(s).records();
-                        }
-                        return partitions;
-                    }
-
-                    @Override
-                    public PartitionReaderFactory createReaderFactory() {
-                        return new ShardRows.Factory(conf);
-                    }
-                };
-            }
-        };
+        return new BaleScan(dataset, conf, schema);
     }
 }
