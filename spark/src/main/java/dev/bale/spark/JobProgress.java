@@ -33,7 +33,8 @@ final class JobProgress extends SparkListener {
 
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-        long done = counters.shards().value();
+        long done = counters.shards().value(); // read first: records and bytes read after include its shards
+
         if (done == lastShards) {
             return; // another job's task, or a failed attempt
         }
@@ -42,7 +43,7 @@ final class JobProgress extends SparkListener {
         long bytes = counters.bytes().value();
         listener.progressed((int) Math.min(recordsDone, records), bytes);
         long now = System.nanoTime();
-        if (log != null && (now - lastPrinted >= PRINT_EVERY_NANOS || done == shards)) {
+        if (log != null && done < shards && now - lastPrinted >= PRINT_EVERY_NANOS) { // the driver prints the last line
             lastPrinted = now;
             log.println(line(done, recordsDone, bytes, (now - started) / 1e9));
         }

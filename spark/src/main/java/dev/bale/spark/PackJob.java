@@ -55,6 +55,7 @@ public final class PackJob {
      */
     public static PackResult pack(SparkSession spark, String source, String list, String output, PackOptions options,
                                   int shards, long shardBytes, PackListener listener) throws IOException {
+        checkable(spark, options);
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         long started = System.nanoTime();
         Output out = Output.prepare(output, options.force(), conf);
@@ -90,6 +91,7 @@ public final class PackJob {
      */
     public static PackResult pack(SparkSession spark, Dataset<Row> records, String output, PackOptions options,
                                   int shards, long shardBytes, PackListener listener) throws IOException {
+        checkable(spark, options);
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         long started = System.nanoTime();
         Output out = Output.prepare(output, options.force(), conf);
@@ -157,6 +159,27 @@ public final class PackJob {
             if (!done) {
                 out.abandon();
             }
+        }
+    }
+
+    /**
+     * {@code --check} decodes every image with OpenCV, which the job jar does not ship (it stays lean):
+     * it works only where the tasks run in this JVM and OpenCV is on its class path (bale pack --engine spark).
+     */
+    private static void checkable(SparkSession spark, PackOptions options) {
+        if (!options.check()) {
+            return;
+        }
+        boolean openCv;
+        try {
+            Class.forName("org.bytedeco.opencv.global.opencv_imgcodecs", false, PackJob.class.getClassLoader());
+            openCv = true;
+        } catch (ClassNotFoundException e) {
+            openCv = false;
+        }
+        if (!spark.sparkContext().isLocal() || !openCv) {
+            throw new IllegalArgumentException("--check decodes with OpenCV, which the Spark job does not ship: "
+                    + "check with a one-machine pack, or run the job with a local master from bale pack");
         }
     }
 

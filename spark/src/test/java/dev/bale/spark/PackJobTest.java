@@ -100,6 +100,23 @@ class PackJobTest {
     }
 
     @Test
+    void aShardSizeAndAListFileAsSourcePlanAsTheOneMachinePack() throws Exception {
+        long size = 1_500_000;
+        Path inside = SparkFixtures.listFile(photos, files, photos.resolve("all.txt"));
+        Path local = dir.resolve("by-size-local");
+        SourceInput input = new SourceInput(Source.list(inside, photos));
+        ShardedPacker.pack(input, local, PackOptions.of(Layout.SQLITE), ShardedPacker.plan(input, 0, size),
+                PackListener.NONE);
+        Path out = dir.resolve("by-size");
+        // SOURCE is the list file itself: its paths are relative to its folder.
+        PackJob.pack(spark, inside.toString(), null, out.toString(), PackOptions.of(Layout.SQLITE), 0, size,
+                PackListener.NONE);
+        assertTrue(SparkFixtures.tree(out).size() > 3, "several shards");
+        assertSameTree(local, out);
+        Files.delete(inside);
+    }
+
+    @Test
     void aTaskThatFailsOnceIsRetriedAndTheResultIsTheSame() throws Exception {
         AtomicInteger failed = new AtomicInteger();
         SparkListener counter = new SparkListener() {
