@@ -75,7 +75,8 @@ class BaleReaderTest {
             Path dataset = pack(layout, 3);
             Dataset<Row> df = spark.read().format("bale").load(dataset.resolve("dataset.json").toString());
             assertEquals(3, df.javaRDD().getNumPartitions(), "one partition per shard");
-            List<Row> rows = df.orderBy("index").collectAsList();
+            List<Row> rows = new ArrayList<>(df.collectAsList());
+            rows.sort(java.util.Comparator.comparingLong(row -> row.getLong(0)));
             assertEquals(IMAGES, rows.size());
             int[] starts = {0, 100, 200};
             for (int i = 0; i < IMAGES; i++) {
@@ -190,6 +191,39 @@ class BaleReaderTest {
         assertSameTree(pack(Layout.LMDB, 3), out);
         assertEquals(1, dev.bale.cli.Main.run("pack", photos.toString(), out.toString(), "--format", "lmdb",
                 "--shards", "3", "--engine", "spark"), "an existing OUT is refused");
+    }
+
+    @Test
+    void onAnotherFilesystemShardsAreCommittedFetchedAndChecked() throws Exception {
+        Path small = dir.resolve("small");
+        SparkFixtures.photos(small, 60, 3, 21);
+        Path out = dir.resolve("other");
+        PackJob.pack(spark, OtherFileSystem.of(small), null, OtherFileSystem.of(out), PackOptions.of(Layout.TFRECORD), 3, 0,
+                PackListener.NONE);
+        Path local = dir.resolve("other-local");
+        SourceInput input = new SourceInput(Source.folder(small));
+        ShardedPacker.pack(input, local, PackOptions.of(Layout.TFRECORD), ShardedPacker.plan(input, 3, 0), PackListener.NONE);
+        assertSameTree(local, out);
+
+        List<Row> rows = spark.read().format("bale").load(OtherFileSystem.of(out)).orderBy("index").collectAsList();
+        assertEquals(60, rows.size());
+        Source expected = Source.folder(small);
+        for (int i = 0; i < 60; i++) {
+            assertEquals(expected.entries().get(i).key(), rows.get(i).getString(1));
+            assertArrayEquals(Files.readAllBytes(expected.entries().get(i).file()), (byte[]) rows.get(i).get(4));
+        }
+        // A shard changed after dataset.json was written: its SHA-256 no longer matches, nothing is returned.
+        Path idx = out.resolve("shard-00002.tfrecord");
+        byte[] bytes = Files.readAllBytes(idx);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(idx, bytes);
+        Exception error = assertThrows(Exception.class,
+                () -> spark.read().format("bale").load(OtherFileSystem.of(out)).collectAsList());
+        Throwable cause = error;
+        while (cause != null && !(cause instanceof CorruptContainerException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause != null && cause.getMessage().contains("SHA-256"), String.valueOf(error));
     }
 
     private static void assertSameTree(Path expected, Path actual) throws Exception {

@@ -23,7 +23,9 @@ final class SparkFixtures {
     static SparkSession session() {
         return SparkSession.builder().master("local[2,2]").appName("bale-spark-test")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.hadoop.fs." + OtherFileSystem.SCHEME + ".impl", OtherFileSystem.class.getName())
+                .getOrCreate();
     }
 
     /** {@code count} JPEGs in {@code classes} class folders: root/class-K/img-NNNNN.jpg, deterministic. */
