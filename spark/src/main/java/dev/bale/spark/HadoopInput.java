@@ -53,13 +53,21 @@ final class HadoopInput implements PackInput, Serializable {
         this.conf = conf;
     }
 
-    /** The same input holding records [from, to) only: what one task needs. */
+    /**
+     * The same input holding records [from, to) only: what one task needs. It has no class list until
+     * {@link #withClasses}: the list (a million text lines, for OCR) travels once per stage in the task's
+     * closure, not once per task with its records.
+     */
     HadoopInput slice(int sliceFrom, int sliceTo) {
         int a = sliceFrom - from;
         int b = sliceTo - from;
-        return new HadoopInput(size, sliceFrom, classes, java.util.Arrays.copyOfRange(keys, a, b),
+        return new HadoopInput(size, sliceFrom, null, java.util.Arrays.copyOfRange(keys, a, b),
                 java.util.Arrays.copyOfRange(classIds, a, b), java.util.Arrays.copyOfRange(origins, a, b),
                 java.util.Arrays.copyOfRange(files, a, b), java.util.Arrays.copyOfRange(lengths, a, b), conf);
+    }
+
+    HadoopInput withClasses(ArrayList<String> classList) {
+        return new HadoopInput(size, from, classList, keys, classIds, origins, files, lengths, conf);
     }
 
     private int at(int index) {

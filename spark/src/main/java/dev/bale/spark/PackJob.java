@@ -76,8 +76,9 @@ public final class PackJob {
             for (int s = 0; s < plan.shards(); s++) {
                 tasks.add(new ShardTask(s, input.slice(plan.from(s), plan.to(s))));
             }
-            return jsc.parallelize(tasks, tasks.size()).map(task ->
-                    ShardWriter.write(task.input(), plan, task.shard(), settings, output, conf, counters));
+            ArrayList<String> classes = new ArrayList<>(input.classes());
+            return jsc.parallelize(tasks, tasks.size()).map(task -> ShardWriter.write(task.input().withClasses(classes),
+                    plan, task.shard(), settings, output, conf, counters));
         };
         return run(spark, out, options.layout(), input.classes(), plan, job, listener, started);
     }

@@ -160,7 +160,8 @@ class PackJobTest {
             for (int s = 0; s < 2; s++) {
                 for (int copy = 0; copy < 2; copy++) { // two attempts of each shard at once
                     int shard = s;
-                    attempts.add(pool.submit(() -> ShardWriter.write(input.slice(plan.from(shard), plan.to(shard)), plan,
+                    attempts.add(pool.submit(() -> ShardWriter.write(input.slice(plan.from(shard), plan.to(shard))
+                            .withClasses(new ArrayList<>(input.classes())), plan,
                             shard, settings, out.toString(), conf, null)));
                 }
             }
