@@ -4,12 +4,11 @@ import dev.bale.container.Container;
 import dev.bale.container.Containers;
 import dev.bale.container.CorruptContainerException;
 import dev.bale.dataset.DatasetManifest;
+import dev.bale.dataset.ShardChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,10 +17,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Opens one shard of a dataset with Bale's own readers, with the checks Bale makes when it opens a
- * dataset: a local shard's files must stay inside the dataset folder and have the sizes dataset.json
- * gives; a shard on another filesystem (HDFS, S3A) is copied to local temp space and its SHA-256
- * must match; then the shard's own manifest must agree (layout, record count, class list, class ids
- * in range). Every record's checksum is then checked on every read.
+ * dataset ({@link ShardChecks}): a local shard's files must stay inside the dataset folder and have
+ * the sizes dataset.json gives; a shard on another filesystem (HDFS, S3A) is copied to local temp
+ * space and its SHA-256 must match; then the shard's own manifest must agree (layout, record count,
+ * class list, class ids in range). Every record's checksum is then checked on every read.
  */
 final class ShardOpener {
     private ShardOpener() {
@@ -61,7 +60,7 @@ final class ShardOpener {
         Container open = null;
         try {
             open = Containers.open(main);
-            check(dataset, s, entry, open);
+            ShardChecks.agrees(dataset.manifest(), s, open, where(dataset, s));
             return new Opened(open, temp);
         } catch (IOException | RuntimeException e) {
             if (open != null) {
@@ -83,26 +82,7 @@ final class ShardOpener {
 
     private static java.nio.file.Path local(DatasetLocation dataset, int s, DatasetManifest.Shard entry) throws IOException {
         java.nio.file.Path folder = java.nio.file.Path.of(dataset.folder().toUri());
-        java.nio.file.Path realFolder = folder.toRealPath();
-        java.nio.file.Path parent = folder.resolve(entry.path()).getParent();
-        for (DatasetManifest.ShardFile file : entry.files()) {
-            java.nio.file.Path local = parent.resolve(file.name());
-            java.nio.file.Path real;
-            try {
-                real = local.toRealPath();
-            } catch (NoSuchFileException e) {
-                throw new NoSuchFileException(local.toString(), null, "shard " + s + " file missing");
-            }
-            if (!real.startsWith(realFolder)) {
-                throw new CorruptContainerException(local + ": shard " + s + " resolves outside the dataset folder");
-            }
-            long size = Files.size(real);
-            if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) || size != file.bytes()) {
-                throw new CorruptContainerException(local + ": shard " + s + " file has " + size
-                        + " bytes, dataset.json says " + file.bytes());
-            }
-        }
-        return folder.resolve(entry.path());
+        return ShardChecks.local(folder, folder.toRealPath(), entry, s);
     }
 
     /** Copies the shard's files into {@code temp}, checking each size and the shard's SHA-256. */
@@ -145,24 +125,5 @@ final class ShardOpener {
             throw new CorruptContainerException(where(dataset, s) + ": SHA-256 " + sha + " does not match dataset.json's " + entry.sha256());
         }
         return temp.resolve(entry.path());
-    }
-
-    private static void check(DatasetLocation dataset, int s, DatasetManifest.Shard entry, Container open) {
-        DatasetManifest manifest = dataset.manifest();
-        String where = where(dataset, s);
-        if (open.layout() != manifest.layoutValue()) {
-            throw new CorruptContainerException(where + " is " + open.layout().id() + ", the dataset is " + manifest.layout());
-        }
-        if (open.size() != entry.records()) {
-            throw new CorruptContainerException(where + " holds " + open.size() + " records, dataset.json says " + entry.records());
-        }
-        if (!open.manifest().classes().equals(manifest.classes())) {
-            throw new CorruptContainerException(where + " has another class list than dataset.json");
-        }
-        for (int id : open.classIds()) {
-            if (id < 0 || (!manifest.classes().isEmpty() && id >= manifest.classes().size())) {
-                throw new CorruptContainerException(where + " has class id " + id + ", outside the class list");
-            }
-        }
     }
 }
