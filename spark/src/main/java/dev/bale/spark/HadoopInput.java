@@ -1,12 +1,11 @@
 package dev.bale.spark;
 
 import dev.bale.pack.BadRecordException;
-import dev.bale.pack.PackInput;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -19,16 +18,11 @@ import org.apache.hadoop.security.AccessControlException;
  * shard's {@link #slice}: the input keeps the dataset's size and numbering (so the packer's range
  * and error messages are the dataset's), but holds the records of [from, to) only.
  */
-final class HadoopInput implements PackInput, Serializable {
+final class HadoopInput extends SliceInput {
     private static final long serialVersionUID = 1L;
     /** Files larger than this are refused: a record is one array (and one record of a container). */
     private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16;
 
-    private final int size;
-    private final int from;
-    private final ArrayList<String> classes;
-    private final String[] keys;
-    private final int[] classIds;
     private final String[] origins;
     private final String[] files;
     /** File sizes when the listing gave them, else -1. */
@@ -42,11 +36,7 @@ final class HadoopInput implements PackInput, Serializable {
 
     private HadoopInput(int size, int from, ArrayList<String> classes, String[] keys, int[] classIds, String[] origins,
                         String[] files, long[] lengths, HadoopConf conf) {
-        this.size = size;
-        this.from = from;
-        this.classes = classes;
-        this.keys = keys;
-        this.classIds = classIds;
+        super(size, from, classes, keys, classIds);
         this.origins = origins;
         this.files = files;
         this.lengths = lengths;
@@ -61,42 +51,12 @@ final class HadoopInput implements PackInput, Serializable {
     HadoopInput slice(int sliceFrom, int sliceTo) {
         int a = sliceFrom - from;
         int b = sliceTo - from;
-        return new HadoopInput(size, sliceFrom, null, java.util.Arrays.copyOfRange(keys, a, b),
-                java.util.Arrays.copyOfRange(classIds, a, b), java.util.Arrays.copyOfRange(origins, a, b),
-                java.util.Arrays.copyOfRange(files, a, b), java.util.Arrays.copyOfRange(lengths, a, b), conf);
+        return new HadoopInput(size(), sliceFrom, null, Arrays.copyOfRange(keys, a, b), Arrays.copyOfRange(classIds, a, b),
+                Arrays.copyOfRange(origins, a, b), Arrays.copyOfRange(files, a, b), Arrays.copyOfRange(lengths, a, b), conf);
     }
 
     HadoopInput withClasses(ArrayList<String> classList) {
-        return new HadoopInput(size, from, classList, keys, classIds, origins, files, lengths, conf);
-    }
-
-    private int at(int index) {
-        int i = index - from;
-        if (i < 0 || i >= keys.length) {
-            throw new IndexOutOfBoundsException("record " + index + " is not in this slice [" + from + ", "
-                    + (from + keys.length) + ")");
-        }
-        return i;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
-    }
-
-    @Override
-    public String key(int index) {
-        return keys[at(index)];
-    }
-
-    @Override
-    public int classId(int index) {
-        return classIds[at(index)];
+        return new HadoopInput(size(), from, classList, keys, classIds, origins, files, lengths, conf);
     }
 
     /** As {@code bale pack} says it: "list.txt line 12: /data/a/b.jpg", or the file for a folder source. */
@@ -104,11 +64,6 @@ final class HadoopInput implements PackInput, Serializable {
     public String describe(int index) {
         int i = at(index);
         return origins[i].equals(files[i]) ? origins[i] : origins[i] + ": " + files[i];
-    }
-
-    @Override
-    public long sizeHint() {
-        return 0;
     }
 
     @Override

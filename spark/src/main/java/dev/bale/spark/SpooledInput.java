@@ -1,7 +1,6 @@
 package dev.bale.spark;
 
 import dev.bale.pack.BadRecordException;
-import dev.bale.pack.PackInput;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,24 +17,23 @@ import scala.Tuple2;
 /**
  * One shard's records from a DataFrame, in rank order, spooled to a local file as they arrive from
  * the shuffle (a shard can be larger than memory), then read back by the packer. It keeps the
- * dataset's size and numbering, holding records [from, from + n) only, as {@link HadoopInput} does.
+ * dataset's size and numbering, holding records [from, from + n) only ({@link SliceInput}).
  */
-final class SpooledInput implements PackInput, AutoCloseable {
-    private final int size;
-    private final int from;
-    private final List<String> classes;
-    private final List<String> keys = new ArrayList<>();
-    private final List<Integer> classIds = new ArrayList<>();
-    private final List<Long> offsets = new ArrayList<>();
-    private final List<Integer> lengths = new ArrayList<>();
-    private final List<String> problems = new ArrayList<>();
-    private final Path file;
-    private final FileChannel channel;
+final class SpooledInput extends SliceInput implements AutoCloseable {
+    private static final long serialVersionUID = 1L;
+    private final long[] offsets;
+    private final int[] lengths;
+    private final String[] problems;
+    private final transient Path file;
+    private final transient FileChannel channel;
 
-    private SpooledInput(int size, int from, List<String> classes, Path file) throws IOException {
-        this.size = size;
-        this.from = from;
-        this.classes = classes;
+    private SpooledInput(int size, int from, List<String> classes, List<FrameRecord> records, long[] offsets, Path file)
+            throws IOException {
+        super(size, from, classes, records.stream().map(FrameRecord::key).toArray(String[]::new),
+                records.stream().mapToInt(FrameRecord::classId).toArray());
+        this.offsets = offsets;
+        this.lengths = records.stream().mapToInt(FrameRecord::length).toArray();
+        this.problems = records.stream().map(FrameRecord::problem).toArray(String[]::new);
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
     }
@@ -63,74 +61,32 @@ final class SpooledInput implements PackInput, AutoCloseable {
                 }
                 meta.add(record.withoutBytes());
             }
+            out.close();
+            return new SpooledInput(size, from, classes, meta, offsets.stream().mapToLong(Long::longValue).toArray(), file);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
         }
-        SpooledInput input = new SpooledInput(size, from, classes, file);
-        for (int i = 0; i < meta.size(); i++) {
-            FrameRecord record = meta.get(i);
-            input.keys.add(record.key());
-            input.classIds.add(record.classId());
-            input.offsets.add(offsets.get(i));
-            input.lengths.add(record.length());
-            input.problems.add(record.problem());
-        }
-        return input;
-    }
-
-    private int at(int index) {
-        int i = index - from;
-        if (i < 0 || i >= keys.size()) {
-            throw new IndexOutOfBoundsException("record " + index + " is not in this shard [" + from + ", "
-                    + (from + keys.size()) + ")");
-        }
-        return i;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
-    }
-
-    @Override
-    public String key(int index) {
-        return keys.get(at(index));
-    }
-
-    @Override
-    public int classId(int index) {
-        return classIds.get(at(index));
     }
 
     @Override
     public String describe(int index) {
-        return "DataFrame record " + index + " (key " + keys.get(at(index)) + ")";
-    }
-
-    @Override
-    public long sizeHint() {
-        return 0;
+        return "DataFrame record " + index + " (key " + key(index) + ")";
     }
 
     @Override
     public long recordBytes(int index) {
-        return Math.max(0, lengths.get(at(index)));
+        return Math.max(0, lengths[at(index)]);
     }
 
     @Override
     public ByteBuffer load(int index) throws IOException {
         int i = at(index);
-        if (problems.get(i) != null) {
-            throw new BadRecordException(index, describe(index), problems.get(i));
+        if (problems[i] != null) {
+            throw new BadRecordException(index, describe(index), problems[i]);
         }
-        ByteBuffer bytes = ByteBuffer.allocate(lengths.get(i));
-        long position = offsets.get(i);
+        ByteBuffer bytes = ByteBuffer.allocate(lengths[i]);
+        long position = offsets[i];
         while (bytes.hasRemaining()) {
             int n = channel.read(bytes, position + bytes.position());
             if (n < 0) {
