@@ -153,14 +153,18 @@ public final class PackJob {
             if (listener == PackListener.NONE) {
                 System.err.println(progress.line(plan.shards(), plan.records(), inputBytes, seconds));
             }
-            return new PackResult(java.nio.file.Path.of(out.path.toString()), (int) manifest.records(),
-                    List.copyOf(skipped), report == null ? null : java.nio.file.Path.of(report), inputBytes,
-                    manifest.bytes(), seconds);
+            return new PackResult(shown(out.path), (int) manifest.records(), List.copyOf(skipped),
+                    report == null ? null : shown(new Path(report)), inputBytes, manifest.bytes(), seconds);
         } finally {
             if (!done) {
                 out.abandon();
             }
         }
+    }
+
+    /** A result's path as the command line shows it: a plain path for a local file, else the URI. */
+    private static java.nio.file.Path shown(Path path) {
+        return java.nio.file.Path.of("file".equals(path.toUri().getScheme()) ? path.toUri().getPath() : path.toString());
     }
 
     /**
