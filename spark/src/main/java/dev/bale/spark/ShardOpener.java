@@ -49,7 +49,7 @@ final class ShardOpener {
         if ("file".equals(fs.getUri().getScheme())) {
             main = local(dataset, s, entry);
         } else {
-            temp = Files.createTempDirectory("bale-read-" + s + "-");
+            temp = Files.createTempDirectory(ShardWriter.scratch(), "bale-read-" + s + "-");
             try {
                 main = fetch(fs, dataset, s, entry, temp);
             } catch (IOException | RuntimeException e) {

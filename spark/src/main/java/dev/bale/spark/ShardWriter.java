@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.LongAccumulator;
 
@@ -27,7 +28,7 @@ final class ShardWriter {
 
     static ShardOutcome write(PackInput input, ShardPlan plan, int shard, JobSettings settings, String output,
                               HadoopConf conf, Counters counters) throws IOException {
-        java.nio.file.Path local = Files.createTempDirectory("bale-shard-" + shard + "-");
+        java.nio.file.Path local = Files.createTempDirectory(scratch(), "bale-shard-" + shard + "-");
         try {
             ShardedPacker.ShardResult result = ShardedPacker.writeShard(input, plan, shard, settings.options(), local,
                     PackListener.NONE);
@@ -43,6 +44,16 @@ final class ShardWriter {
         } finally {
             deleteTree(local);
         }
+    }
+
+    /**
+     * Where a task writes its shard before the upload: the application's folder in Spark's local dirs
+     * (spark.local.dir, the executor's scratch disks, removed with the application); outside a task,
+     * java.io.tmpdir.
+     */
+    static java.nio.file.Path scratch() {
+        return TaskContext.get() == null ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))
+                : java.nio.file.Path.of(SparkFiles.getRootDirectory());
     }
 
     private static String attempt() {
