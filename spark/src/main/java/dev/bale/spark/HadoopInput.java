@@ -55,6 +55,31 @@ final class HadoopInput extends SliceInput {
                 Arrays.copyOfRange(origins, a, b), Arrays.copyOfRange(files, a, b), Arrays.copyOfRange(lengths, a, b), conf);
     }
 
+    /** Whether some file sizes are not known yet (a list file's; a folder listing gives them). */
+    boolean sizesUnknown() {
+        return Arrays.stream(lengths).anyMatch(length -> length < 0);
+    }
+
+    /**
+     * The same input with every file's size, asked of the filesystem by a Spark job (a shard size
+     * limit plans from them; one request per file from the driver would take hours on an object store).
+     * A file that cannot be read counts 0 bytes: the pack finds and names it.
+     */
+    HadoopInput withSizes(org.apache.spark.api.java.JavaSparkContext jsc) {
+        HadoopConf fsConf = conf;
+        int slices = Math.max(1, Math.min(1000, files.length / 2000 + 1));
+        long[] sizes = jsc.parallelize(Arrays.asList(files), slices).map(file -> {
+            Path path = new Path(file);
+            try {
+                FileStatus status = fsConf.fileSystem(path).getFileStatus(path);
+                return status.isFile() ? status.getLen() : 0L;
+            } catch (IOException e) {
+                return 0L;
+            }
+        }).collect().stream().mapToLong(Long::longValue).toArray();
+        return new HadoopInput(size(), from, new ArrayList<>(classes()), keys, classIds, origins, files, sizes, conf);
+    }
+
     HadoopInput withClasses(ArrayList<String> classList) {
         return new HadoopInput(size(), from, classList, keys, classIds, origins, files, lengths, conf);
     }

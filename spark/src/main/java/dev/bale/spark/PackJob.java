@@ -59,16 +59,17 @@ public final class PackJob {
         HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         long started = System.nanoTime();
         Output out = Output.prepare(output, options.force(), conf);
-        HadoopInput input;
+        HadoopInput listed;
         if (list != null) {
-            input = SourceListing.list(list, source, conf);
+            listed = SourceListing.list(list, source, conf);
         } else if (SourceListing.isFile(source, conf)) {
-            input = SourceListing.list(source, new Path(source).getParent().toString(), conf); // SOURCE is the list
+            listed = SourceListing.list(source, new Path(source).getParent().toString(), conf); // SOURCE is the list
         } else {
-            input = SourceListing.folder(source, conf);
+            listed = SourceListing.folder(source, conf);
         }
-        ShardPlan plan = ShardedPacker.plan(input, shards, shardBytes);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopInput input = shardBytes > 0 && listed.sizesUnknown() ? listed.withSizes(jsc) : listed;
+        ShardPlan plan = ShardedPacker.plan(input, shards, shardBytes);
         JobSettings settings = JobSettings.of(options);
         Function<ShardWriter.Counters, JavaRDD<ShardOutcome>> job = counters -> {
             // One partition per shard, each carrying only its own records.
