@@ -44,8 +44,10 @@ final class ShardRows implements PartitionReader<InternalRow> {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         int classId = opened.container().classIds()[next];
+        String name = Manifest.className(classes, classId);
+        String label = name.isEmpty() ? Integer.toString(classId) : name; // as Manifest.label says it
         row = new GenericInternalRow(new Object[]{partition.start() + next, UTF8String.fromString(reader.key(next)),
-                UTF8String.fromString(Manifest.className(classes, classId)), classId, bytes, partition.shard()});
+                UTF8String.fromString(label), classId, bytes, partition.shard()});
         return true;
     }
 
