@@ -1,7 +1,9 @@
 package dev.bale.cli;
 
 import dev.bale.container.Layout;
+import dev.bale.dataset.ShardPlan;
 import dev.bale.pack.BadRecordException;
+import dev.bale.pack.PackEngine;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.PackResult;
 import dev.bale.pack.Packer;
@@ -21,16 +23,16 @@ final class PackCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE",
             description = "Folder with one sub-folder per class, or with --list the root the listed paths are relative to.")
-    Path source;
+    String source;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "The container to write (a folder for bin and lmdb, a file otherwise).")
-    Path out;
+    String out;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "bin, lmdb, sqlite or tfrecord.")
     String format;
 
     @Option(names = "--list", paramLabel = "FILE", description = "List file: one 'relative/path<TAB>label' per line.")
-    Path list;
+    String list;
 
     @Option(names = "--threads", defaultValue = "8", description = "Reader threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -54,6 +56,15 @@ final class PackCommand implements Callable<Integer> {
             description = "Write a sharded dataset whose shards hold at most SIZE of record data (256MB, 1GB, 64MiB).")
     String shardSize;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "Who packs a sharded dataset: this JVM (default) or a Spark job (needs the bale-spark module; "
+                    + "SOURCE, --list and OUT may then be hdfs:// or s3a:// URIs).")
+    String engine;
+
+    @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL",
+            description = "With --engine spark: Spark's master URL (default: ${DEFAULT-VALUE}, Spark inside this JVM).")
+    String master;
+
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.parse(format);
@@ -65,14 +76,26 @@ final class PackCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
-        Source input = list != null ? Source.list(list, source) : Source.folder(source);
         PackOptions options = new PackOptions(layout, threads, check, policy, force);
         PackResult result;
+        if (!engine.equals("local")) {
+            if (!ShardOptions.sharded(shards, shardSize)) {
+                throw new IllegalArgumentException("--engine " + engine + " writes a sharded dataset: give --shards N or --shard-size SIZE");
+            }
+            PackEngine packer = PackEngine.named(engine);
+            try (Progress progress = new Progress("pack " + layout.id() + " on " + engine)) {
+                result = packer.pack(new PackEngine.Request(source, list, out, options, shards == null ? 0 : shards,
+                        shardSize == null ? 0 : ShardPlan.parseSize(shardSize), master), progress);
+            }
+            System.out.println(summary(result, layout));
+            return 0;
+        }
+        Source input = list != null ? Source.list(Path.of(list), Path.of(source)) : Source.folder(Path.of(source));
         try (Progress progress = new Progress("pack " + layout.id())) {
             result = ShardOptions.sharded(shards, shardSize)
-                    ? ShardedPacker.pack(new SourceInput(input), out, options,
+                    ? ShardedPacker.pack(new SourceInput(input), Path.of(out), options,
                             ShardOptions.plan(new SourceInput(input), shards, shardSize), progress)
-                    : Packer.pack(new SourceInput(input), out, options, progress);
+                    : Packer.pack(new SourceInput(input), Path.of(out), options, progress);
         }
         System.out.println(summary(result, layout));
         return 0;

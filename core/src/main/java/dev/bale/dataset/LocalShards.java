@@ -1,10 +1,6 @@
 package dev.bale.dataset;
 
-import dev.bale.container.CorruptContainerException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -29,25 +25,7 @@ final class LocalShards implements ShardStore {
         if (entry.path().contains("://")) {
             throw new IOException(describe(shard) + ": a local dataset cannot name a remote shard");
         }
-        Path parent = folder.resolve(entry.path()).getParent();
-        for (DatasetManifest.ShardFile file : entry.files()) {
-            Path local = parent.resolve(file.name());
-            Path real;
-            try {
-                real = local.toRealPath();
-            } catch (NoSuchFileException e) {
-                throw new NoSuchFileException(local.toString(), null, "shard " + shard + " file missing");
-            }
-            if (!real.startsWith(realFolder)) {
-                throw new CorruptContainerException(local + ": shard " + shard + " resolves outside the dataset folder");
-            }
-            long size = Files.size(real);
-            if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) || size != file.bytes()) {
-                throw new CorruptContainerException(local + ": shard " + shard + " file has " + size
-                        + " bytes, dataset.json says " + file.bytes());
-            }
-        }
-        return folder.resolve(entry.path());
+        return ShardChecks.local(folder, realFolder, entry, shard);
     }
 
     @Override

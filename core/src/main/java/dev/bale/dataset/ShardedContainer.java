@@ -170,7 +170,6 @@ public final class ShardedContainer implements Container {
         if (closed) {
             throw new IllegalStateException(location + " is closed");
         }
-        DatasetManifest.Shard entry = dataset.shards().get(s);
         if (store instanceof RangeShards ranged) {
             Container open;
             try {
@@ -178,7 +177,7 @@ public final class ShardedContainer implements Container {
             } catch (IOException e) {
                 throw new UncheckedIOException(store.describe(s) + ": " + e.getMessage(), e);
             }
-            check(s, entry, open);
+            check(s, open);
             return opened(s, open);
         }
         Path local;
@@ -190,7 +189,7 @@ public final class ShardedContainer implements Container {
         Container open = null;
         try {
             open = Containers.open(local);
-            check(s, entry, open);
+            check(s, open);
         } catch (IOException | RuntimeException e) {
             if (open != null) {
                 open.close();
@@ -257,22 +256,8 @@ public final class ShardedContainer implements Container {
         return n;
     }
 
-    private void check(int s, DatasetManifest.Shard entry, Container open) {
-        String where = store.describe(s) + ": shard " + s;
-        if (open.layout() != layout) {
-            throw new CorruptContainerException(where + " is " + open.layout().id() + ", the dataset is " + layout.id());
-        }
-        if (open.size() != entry.records()) {
-            throw new CorruptContainerException(where + " holds " + open.size() + " records, dataset.json says " + entry.records());
-        }
-        if (!open.manifest().classes().equals(dataset.classes())) {
-            throw new CorruptContainerException(where + " has another class list than dataset.json");
-        }
-        for (int id : open.classIds()) {
-            if (id < 0 || (!dataset.classes().isEmpty() && id >= dataset.classes().size())) {
-                throw new CorruptContainerException(where + " has class id " + id + ", outside the class list");
-            }
-        }
+    private void check(int s, Container open) {
+        ShardChecks.agrees(dataset, s, open, store.describe(s) + ": shard " + s);
     }
 
     @Override

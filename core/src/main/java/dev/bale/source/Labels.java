@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * Labels that are all plain non-negative integers (no sign, no leading zero) are their own ids;
  * otherwise (or when one is huge) the distinct texts, sorted, get ids 0..K-1.
  */
-final class Labels {
+public final class Labels {
     /** Larger integer labels look like identifiers, not class ids: they are treated as text. */
     private static final int MAX_NUMERIC_CLASSES = 1 << 20;
 
@@ -22,7 +22,7 @@ final class Labels {
     }
 
     /** {@code forceText}: treat "0", "1"... as names too (class folders are always names). */
-    static Labels of(List<String> labels, boolean forceText) {
+    public static Labels of(List<String> labels, boolean forceText) {
         int[] ids = new int[labels.size()];
         if (!forceText && labels.stream().allMatch(Labels::isCanonicalInt)
                 && labels.stream().mapToInt(Integer::parseInt).max().orElse(0) < MAX_NUMERIC_CLASSES) {
@@ -60,11 +60,11 @@ final class Labels {
         return true;
     }
 
-    List<String> classes() {
+    public List<String> classes() {
         return classes;
     }
 
-    int classId(int index) {
+    public int classId(int index) {
         return ids[index];
     }
 }

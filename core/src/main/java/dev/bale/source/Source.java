@@ -77,17 +77,25 @@ public final class Source {
      * mapped to ids in sorted order.
      */
     public static Source list(Path listFile, Path root) throws IOException {
-        List<SourceEntry> entries = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         byte[] text;
         try {
             text = Files.readAllBytes(listFile);
         } catch (NoSuchFileException e) {
             throw new BadSourceException(listFile + ": list file not found");
         }
+        return list(text, listFile.toString(), root);
+    }
+
+    /**
+     * A list file's bytes, read from anywhere (a Hadoop filesystem, say); {@code listName} names it in
+     * entries' origins and in error messages. Parsed exactly as {@link #list(Path, Path)}.
+     */
+    public static Source list(byte[] text, String listName, Path root) {
+        List<SourceEntry> entries = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         int lineNo = 0;
         for (int start = 0; start < text.length; ) {
             int end = start;
@@ -100,7 +108,7 @@ public final class Source {
                 // Decoded line by line, so that a bad byte is reported on its own line.
                 line = decoder.decode(java.nio.ByteBuffer.wrap(text, start, end - start)).toString();
             } catch (CharacterCodingException e) {
-                throw new BadSourceException(listFile + " line " + lineNo + ": not valid UTF-8");
+                throw new BadSourceException(listName + " line " + lineNo + ": not valid UTF-8");
             }
             start = end + 1;
             if (line.endsWith("\r")) {
@@ -112,7 +120,7 @@ public final class Source {
             if (line.isBlank()) {
                 continue;
             }
-            String where = listFile + " line " + lineNo;
+            String where = listName + " line " + lineNo;
             int tab = line.indexOf('\t');
             if (tab < 0) {
                 throw new BadSourceException(where + ": expected 'relative/path<TAB>label', found no tab: '"
@@ -134,7 +142,7 @@ public final class Source {
             labels.add(label);
         }
         if (entries.isEmpty()) {
-            throw new BadSourceException(listFile + ": no entries");
+            throw new BadSourceException(listName + ": no entries");
         }
         return new Source(root, entries, Labels.of(labels, false));
     }
