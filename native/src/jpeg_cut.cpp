@@ -492,6 +492,7 @@ public:
         map_.clear();
         held_ = 0;
         budget_ = budget;
+        has_budget_.store(budget > 0);
         full_ = 0;
         cuts.store(0);
         builds.store(0);
@@ -509,12 +510,12 @@ public:
         out[6] = unsupported.load();
     }
 
-    bool enabled() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return budget_ > 0;
+    bool enabled() const {
+        return in_use.load(std::memory_order_relaxed) && has_budget_.load(std::memory_order_relaxed);
     }
 
     std::atomic<int64_t> cuts{0}, builds{0}, unsupported{0};
+    std::atomic<bool> in_use{true};
 
 private:
     std::mutex mutex_;
@@ -522,6 +523,7 @@ private:
     size_t held_ = 0;
     size_t budget_ = size_t(kDefaultJpegIndexBudget);
     int64_t full_ = 0;
+    std::atomic<bool> has_budget_{true};
 };
 
 IndexCache& cache() {
@@ -757,6 +759,10 @@ int cut_jpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int sca
 
 void set_jpeg_index_budget(int64_t bytes) {
     cache().reset(bytes > 0 ? size_t(bytes) : 0);
+}
+
+void use_jpeg_index(bool on) {
+    cache().in_use.store(on);
 }
 
 void jpeg_index_stats(int64_t* out) {

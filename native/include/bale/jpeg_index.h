@@ -25,6 +25,10 @@ constexpr int64_t kDefaultJpegIndexBudget = int64_t(128) << 20;
 // the plain path). Thread-safe; decodes in flight keep the index they hold.
 BALE_API void set_jpeg_index_budget(int64_t bytes);
 
+// Whether region decodes use the indexes (default true). Off, they take the plain path and the
+// indexes are kept: benchmarks compare both paths in one process.
+BALE_API void use_jpeg_index(bool on);
+
 // Counters since the process started (or the last set_jpeg_index_budget):
 // out[0] records indexed, out[1] bytes the indexes hold, out[2] the budget,
 // out[3] region decodes through an index (the cut path), out[4] indexes built,

@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -231,12 +230,7 @@ class JpegIndexTest {
     }
 
     private static long[] stats() {
-        try (LongPointer p = new LongPointer(7)) {
-            BaleNative.jpeg_index_stats(p);
-            long[] out = new long[7];
-            p.get(out);
-            return out;
-        }
+        return JpegIndexStats.read();
     }
 
     private static int[] randomRegion(Random random, int width, int height) {
