@@ -18,6 +18,9 @@ namespace {
 // A Huffman table as the decoder and the DC re-encoder need it (the layout of libjpeg's derived
 // tables: codes of up to kLookahead bits through one lookup, longer ones by maxcode per length).
 constexpr int kLookahead = 9;
+// AC tables also skip a whole coefficient (code and extra bits) through one lookup of kSkipBits.
+constexpr int kSkipBits = 11;
+constexpr uint16_t kSkipEnd = 1 << 10;  // end of block
 struct Huffman {
     uint16_t look[1 << kLookahead];  // (length << 8) | symbol; 0: a longer code
     int32_t maxcode[18];             // largest code of each length, -1 if none; [17] a sentinel
@@ -25,7 +28,11 @@ struct Huffman {
     uint8_t huffval[256];
     uint16_t code_of[16];  // DC tables: the code of each category, and its length (0: none)
     uint8_t length_of[16];
-    bool defined = false;
+    // AC tables: (bits to drop) | (coefficients to advance << 5) | kSkipEnd; 0: the slow way
+    uint16_t skip[1 << kSkipBits];
+    // The DHT table this was built from (class, counts, values), to skip rebuilding it.
+    uint8_t raw[1 + 16 + 256];
+    int raw_len = 0;
 };
 
 // What the cut needs of the header. Segments are byte ranges of the source, marker included.
@@ -43,7 +50,8 @@ struct Header {
     size_t data_at = 0;           // first byte of entropy-coded data
     size_t keep_at[24], keep_len[24];  // segments copied into the cut, in order (SOF and SOS too)
     int kept = 0;
-    Huffman tables[2][4];  // [0] DC, [1] AC, by table number
+    Huffman tables[2][4];  // [0] DC, [1] AC, by table number; kept between calls on a thread
+    unsigned defined = 0;  // bit 4 * class + number: tables the current file defines
 };
 
 int be16(const uint8_t* p) {
@@ -90,6 +98,20 @@ bool build_huffman(const uint8_t* counts, const uint8_t* values, int count, bool
         }
     }
     std::memset(t.length_of, 0, sizeof t.length_of);
+    if (!dc) {
+        std::memset(t.skip, 0, sizeof t.skip);
+        p = 0;
+        for (int l = 1; l <= kSkipBits; l++) {
+            for (int i = 0; i < counts[l - 1]; i++, p++) {
+                const int run = values[p] >> 4, extra = values[p] & 15;
+                if (l + extra > kSkipBits) continue;
+                const uint16_t entry = uint16_t(l + extra) |
+                        (extra ? uint16_t((run + 1) << 5) : run == 15 ? uint16_t(16 << 5) : kSkipEnd);
+                uint32_t bits = code_at[p] << (kSkipBits - l);
+                for (int k = 0; k < (1 << (kSkipBits - l)); k++) t.skip[bits++] = entry;
+            }
+        }
+    }
     if (dc) {
         for (int i = 0; i < n; i++) {
             if (values[i] > 15) return false;
@@ -97,7 +119,6 @@ bool build_huffman(const uint8_t* counts, const uint8_t* values, int count, bool
             t.length_of[values[i]] = uint8_t(size[i]);
         }
     }
-    t.defined = true;
     return true;
 }
 
@@ -105,7 +126,11 @@ bool build_huffman(const uint8_t* counts, const uint8_t* values, int count, bool
 // (or extended-sequential, 8-bit Huffman) scan of 1 or 3 components with no restart interval;
 // damage found here is also CUT_UNSUPPORTED, and libjpeg reports it on the plain path.
 int parse_header(const uint8_t* src, size_t len, Header& h) {
-    h = Header();
+    // Everything but the tables, which are rebuilt only when a file's differ from the last file's.
+    h.width = h.height = h.components = 0;
+    h.hmax = h.vmax = 1;
+    h.kept = 0;
+    h.defined = 0;
     struct Frame {
         int id, hs, vs;
     } frame[3];
@@ -153,9 +178,15 @@ int parse_header(const uint8_t* src, size_t len, Header& h) {
                 int count = 0;
                 for (int i = 1; i <= 16; i++) count += body[p + i];
                 if (count > 256 || body_len - p - 17 < size_t(count)) return CUT_UNSUPPORTED;
-                if (!build_huffman(body + p + 1, body + p + 17, count, cls == 0, h.tables[cls][id])) {
-                    return CUT_UNSUPPORTED;
+                Huffman& t = h.tables[cls][id];
+                const int raw_len = 17 + count;
+                if (t.raw_len != raw_len || std::memcmp(t.raw, body + p, size_t(raw_len)) != 0) {
+                    t.raw_len = 0;
+                    if (!build_huffman(body + p + 1, body + p + 17, count, cls == 0, t)) return CUT_UNSUPPORTED;
+                    std::memcpy(t.raw, body + p, size_t(raw_len));
+                    t.raw_len = raw_len;
                 }
+                h.defined |= 1u << (4 * cls + id);
                 p += 17 + size_t(count);
             }
             keep = true;
@@ -178,7 +209,7 @@ int parse_header(const uint8_t* src, size_t len, Header& h) {
                     if (body[1 + 2 * j] == body[1 + 2 * i]) return CUT_UNSUPPORTED;
                 }
                 const int td = body[2 + 2 * i] >> 4, ta = body[2 + 2 * i] & 15;
-                if (td > 3 || ta > 3 || !h.tables[0][td].defined || !h.tables[1][ta].defined) return CUT_UNSUPPORTED;
+                if (td > 3 || ta > 3 || !(h.defined >> td & 1) || !(h.defined >> (4 + ta) & 1)) return CUT_UNSUPPORTED;
                 h.dc[i] = &h.tables[0][td];
                 h.ac[i] = &h.tables[1][ta];
                 hs[i] = ns == 1 ? 1 : frame[c].hs;
@@ -264,25 +295,36 @@ struct BitReader {
                 return;
             }
         }
-        while (n <= 56 && !ended) {
-            if (next >= len) {
-                ended = true;
+        if (!ended) fill_bytewise();
+    }
+
+    // Byte by byte, near a 0xFF or the end. Out of line, by value: the hot loops keep their reader
+    // in registers.
+    __attribute__((noinline)) static BitReader filled(BitReader r) {
+        while (r.n <= 56) {
+            if (r.next >= r.len) {
+                r.ended = true;
                 break;
             }
-            const uint8_t b = data[next];
+            const uint8_t b = r.data[r.next];
             if (b == 0xFF) {
-                if (next + 1 < len && data[next + 1] == 0) {
-                    next += 2;
+                if (r.next + 1 < r.len && r.data[r.next + 1] == 0) {
+                    r.next += 2;
                 } else {
-                    ended = true;
+                    r.ended = true;
                     break;
                 }
             } else {
-                next++;
+                r.next++;
             }
-            buf |= uint64_t(b) << (56 - n);
-            n += 8;
+            r.buf |= uint64_t(b) << (56 - r.n);
+            r.n += 8;
         }
+        return r;
+    }
+
+    void fill_bytewise() {
+        *this = filled(*this);
     }
 
     // Drops k <= n bits.
@@ -340,25 +382,36 @@ int32_t extend(int32_t r, int s) {
 }
 
 // Skips one block's AC coefficients, consuming exactly the bits libjpeg's decode_mcu does.
-bool skip_ac(BitReader& b, const Huffman& ac) {
-    for (int k = 1; k < 64; k++) {
+inline __attribute__((always_inline)) bool skip_ac(BitReader& b, const Huffman& ac) {
+    int k = 1;
+    while (k < 64) {
+        if (b.n < 32) b.fill();
+        const uint16_t e = ac.skip[b.buf >> (64 - kSkipBits)];
+        if (e) {  // code and extra bits in one
+            const int bits = e & 31;
+            if (bits > b.n) return false;
+            b.drop(bits);
+            if (e & kSkipEnd) break;
+            k += (e >> 5) & 31;
+            continue;
+        }
         int s = b.decode(ac);
         if (s < 0) return false;
         const int r = s >> 4;
         s &= 15;
         if (s) {
-            k += r;
+            k += r + 1;
             if (b.get(s) < 0) return false;
         } else {
             if (r != 15) break;
-            k += 15;
+            k += 16;
         }
     }
     return true;
 }
 
 // Reads one block's DC difference into diff.
-bool read_dc(BitReader& b, const Huffman& dc, int32_t& diff) {
+inline __attribute__((always_inline)) bool read_dc(BitReader& b, const Huffman& dc, int32_t& diff) {
     const int s = b.decode(dc);
     if (s < 0) return false;
     diff = 0;
@@ -370,16 +423,23 @@ bool read_dc(BitReader& b, const Huffman& dc, int32_t& diff) {
     return true;
 }
 
-// Skips one MCU, keeping the DC predictors (wrapping like libjpeg's int arithmetic).
-bool skip_mcu(BitReader& b, const Header& h, int32_t* pred) {
-    for (int k = 0; k < h.blocks_in_mcu; k++) {
-        const int c = h.block_component[k];
-        int32_t diff;
-        if (!read_dc(b, *h.dc[c], diff)) return false;
-        pred[c] = int32_t(uint32_t(pred[c]) + uint32_t(diff));
-        if (!skip_ac(b, *h.ac[c])) return false;
+// Skips `count` MCUs, keeping the DC predictors (wrapping like libjpeg's int arithmetic).
+bool skip_mcus(BitReader& reader, const Header& h, int32_t* pred, int count) {
+    BitReader b = reader;  // a copy the compiler can keep in registers
+    bool ok = true;
+    for (int m = 0; m < count && ok; m++) {
+        for (int k = 0; k < h.blocks_in_mcu; k++) {
+            const int c = h.block_component[k];
+            int32_t diff;
+            if (!read_dc(b, *h.dc[c], diff) || !skip_ac(b, *h.ac[c])) {
+                ok = false;
+                break;
+            }
+            pred[c] = int32_t(uint32_t(pred[c]) + uint32_t(diff));
+        }
     }
-    return true;
+    reader = b;
+    return ok;
 }
 
 // ---- The index ---------------------------------------------------------------------------------
@@ -420,9 +480,9 @@ bool build_index(const uint8_t* src, size_t len, const Header& h, Index& idx) {
     b.seek(BitPos{uint32_t(h.data_at), 0});
     int32_t pred[3] = {0, 0, 0};
     for (int row = 0; row < h.mcus_y; row++) {
-        for (int col = 0; col < h.mcus_x; col++) {
-            if (col % idx.every == 0) idx.points.push_back(Checkpoint{b.position(), {pred[0], pred[1], pred[2]}});
-            if (!skip_mcu(b, h, pred)) return false;
+        for (int col = 0; col < h.mcus_x; col += idx.every) {
+            idx.points.push_back(Checkpoint{b.position(), {pred[0], pred[1], pred[2]}});
+            if (!skip_mcus(b, h, pred, std::min(idx.every, h.mcus_x - col))) return false;
         }
     }
     idx.points.push_back(Checkpoint{b.position(), {pred[0], pred[1], pred[2]}});
@@ -630,10 +690,7 @@ bool seek_mcu(BitReader& b, const Index& idx, const Header& h, int row, int col,
     b.seek(c.at);
     std::memcpy(pred, c.pred, sizeof c.pred);
     if (row == h.mcus_y) return true;
-    for (int k = 0; k < col % idx.every; k++) {
-        if (!skip_mcu(b, h, pred)) return false;
-    }
-    return true;
+    return skip_mcus(b, h, pred, col % idx.every);
 }
 
 // Writes the cut of MCU rows [r0, r1) and columns [c0, c1) into out.
