@@ -449,14 +449,16 @@ struct Checkpoint {
     int32_t pred[3];
 };
 
-// Where MCU columns 0, k, 2k, ... of every MCU row start, and the end of the data after the last
-// MCU, for one record.
+// Where MCU columns 0, k, 2k, ... of MCU rows [0, rows) start, and where row `rows` starts (the
+// end of the data when rows is all of them), for one record. An index covers the rows decodes
+// have needed so far: a region further down extends it, so a record's first decode makes a
+// Huffman pass only as far as a plain decode of the same region would.
 struct Index {
     uint64_t hash = 0;
     size_t len = 0;
-    int mcus_x = 0, mcus_y = 0, every = 1, per_row = 0;
+    int mcus_x = 0, mcus_y = 0, every = 1, per_row = 0, rows = 0;
     size_t data_at = 0;
-    std::vector<Checkpoint> points;  // row * per_row + column / every; the end last
+    std::vector<Checkpoint> points;  // row * per_row + column / every; the start of row `rows` last
 
     size_t bytes() const {
         return sizeof(Index) + points.capacity() * sizeof(Checkpoint) + 48;  // + the map's node
@@ -468,25 +470,41 @@ int checkpoint_every(const Header& h) {
     return std::max(1, 64 / h.mcu_w);
 }
 
-bool build_index(const uint8_t* src, size_t len, const Header& h, Index& idx) {
+size_t index_bytes(const Header& h, int rows) {
+    const int every = checkpoint_every(h);
+    return sizeof(Index) + 48 + (size_t((h.mcus_x + every - 1) / every) * rows + 1) * sizeof(Checkpoint);
+}
+
+// Indexes MCU rows [0, rows) into idx: from the start of the data, or on from `from`, an index of
+// fewer rows of the same record.
+bool build_index(const uint8_t* src, size_t len, const Header& h, const Index* from, int rows, Index& idx) {
     idx.mcus_x = h.mcus_x;
     idx.mcus_y = h.mcus_y;
     idx.every = checkpoint_every(h);
     idx.per_row = (h.mcus_x + idx.every - 1) / idx.every;
     idx.data_at = h.data_at;
     idx.points.clear();
-    idx.points.reserve(size_t(idx.per_row) * h.mcus_y + 1);
+    idx.points.reserve(size_t(idx.per_row) * rows + 1);
     BitReader b(src, len);
-    b.seek(BitPos{uint32_t(h.data_at), 0});
     int32_t pred[3] = {0, 0, 0};
-    for (int row = 0; row < h.mcus_y; row++) {
+    int row = 0;
+    if (from != nullptr) {
+        idx.points.assign(from->points.begin(), from->points.end() - 1);
+        const Checkpoint& last = from->points.back();
+        b.seek(last.at);
+        std::memcpy(pred, last.pred, sizeof pred);
+        row = from->rows;
+    } else {
+        b.seek(BitPos{uint32_t(h.data_at), 0});
+    }
+    for (; row < rows; row++) {
         for (int col = 0; col < h.mcus_x; col += idx.every) {
             idx.points.push_back(Checkpoint{b.position(), {pred[0], pred[1], pred[2]}});
             if (!skip_mcus(b, h, pred, std::min(idx.every, h.mcus_x - col))) return false;
         }
     }
     idx.points.push_back(Checkpoint{b.position(), {pred[0], pred[1], pred[2]}});
-    idx.points.shrink_to_fit();
+    idx.rows = rows;
     return true;
 }
 
@@ -540,11 +558,19 @@ public:
         return false;
     }
 
-    void insert(std::shared_ptr<const Index> idx) {
+    // Adds idx, or puts it in place of the shorter index of the same record, if the budget allows.
+    void put(std::shared_ptr<const Index> idx) {
         std::lock_guard<std::mutex> lock(mutex_);
-        const size_t bytes = idx->bytes();
-        if (held_ + bytes > budget_) return;
-        if (map_.emplace(idx->hash, idx).second) held_ += bytes;
+        auto it = map_.find(idx->hash);
+        const size_t old = it == map_.end() ? 0 : it->second->bytes();
+        if (it != map_.end() && (it->second->len != idx->len || it->second->rows >= idx->rows)) return;
+        if (held_ - old + idx->bytes() > budget_) return;
+        held_ = held_ - old + idx->bytes();
+        if (it == map_.end()) {
+            map_.emplace(idx->hash, std::move(idx));
+        } else {
+            it->second = std::move(idx);
+        }
     }
 
     void reset(size_t budget) {
@@ -686,10 +712,10 @@ bool seek_mcu(BitReader& b, const Index& idx, const Header& h, int row, int col,
         row++;
         col = 0;
     }
-    const Checkpoint& c = row == h.mcus_y ? idx.points.back() : idx.points[size_t(row) * idx.per_row + col / idx.every];
+    const Checkpoint& c = row == idx.rows ? idx.points.back() : idx.points[size_t(row) * idx.per_row + col / idx.every];
     b.seek(c.at);
     std::memcpy(pred, c.pred, sizeof c.pred);
-    if (row == h.mcus_y) return true;
+    if (row == idx.rows) return true;
     return skip_mcus(b, h, pred, col % idx.every);
 }
 
@@ -796,17 +822,17 @@ int cut_jpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int sca
 
     const uint64_t hash = hash_bytes(src, len, process_seed());
     std::shared_ptr<const Index> idx = indexes.find(hash, len);
-    if (idx == nullptr || idx->data_at != hd.data_at || idx->mcus_x != hd.mcus_x || idx->mcus_y != hd.mcus_y) {
-        const int every = checkpoint_every(hd);
-        const size_t estimate = sizeof(Index) + 48 +
-                (size_t((hd.mcus_x + every - 1) / every) * hd.mcus_y + 1) * sizeof(Checkpoint);
-        if (!indexes.room_for(estimate)) return CUT_NO_INDEX;
+    if (idx != nullptr && (idx->data_at != hd.data_at || idx->mcus_x != hd.mcus_x || idx->mcus_y != hd.mcus_y)) {
+        return CUT_NO_INDEX;  // another record with the same hash and length: never seen in practice
+    }
+    if (idx == nullptr || idx->rows < r1) {
+        if (!indexes.room_for(index_bytes(hd, r1) - (idx == nullptr ? 0 : idx->bytes()))) return CUT_NO_INDEX;
         auto built = std::make_shared<Index>();
         built->hash = hash;
         built->len = len;
         indexes.builds++;
-        if (!build_index(src, len, hd, *built)) return CUT_NO_INDEX;
-        indexes.insert(built);
+        if (!build_index(src, len, hd, idx.get(), r1, *built)) return CUT_NO_INDEX;
+        indexes.put(built);
         idx = std::move(built);
     }
     const int status = write_cut(src, len, hd, *idx, r0, r1, c0, c1, out);
