@@ -1,6 +1,7 @@
 #include "jpeg_cut.h"
 
 #include "bale/jpeg_index.h"
+#include "bale/jpeg_region.h"
 
 #include <algorithm>
 #include <atomic>
@@ -809,7 +810,10 @@ int cut_jpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int sca
         indexes.unsupported++;
         return CUT_UNSUPPORTED;
     }
-    if (x < 0 || y < 0 || w <= 0 || h <= 0 || x >= hd.width || y >= hd.height) return CUT_UNSUPPORTED;
+    if (x < 0 || y < 0 || w <= 0 || h <= 0 || x >= hd.width || y >= hd.height ||
+        int64_t(hd.width) * hd.height > kMaxJpegPixels) {
+        return CUT_UNSUPPORTED;  // the plain path reports a bad region or refuses a huge image
+    }
     const int right = int(std::min<int64_t>(hd.width, int64_t(x) + w));
     const int bottom = int(std::min<int64_t>(hd.height, int64_t(y) + h));
     // Context for chroma upsampling: two chroma samples, at most 2 * max_samp_factor output pixels.

@@ -220,7 +220,13 @@ int decode_jpeg_region(const uint8_t* src, size_t len, int x, int y, int w, int 
     if (!looks_like_jpeg(src, len)) return fail(err, err_len, REGION_DAMAGED, "not a JPEG (%zu bytes)", len);
     // Through the record's entropy index when it has one (or gets one now): a small JPEG of just
     // the MCUs the region needs, whose pixels there are the source's.
-    if (cut_jpeg(src, len, x, y, w, h, max_scale, cut) == CUT_OK) {
+    int cut_status;
+    try {
+        cut_status = cut_jpeg(src, len, x, y, w, h, max_scale, cut);
+    } catch (const std::exception&) {  // std::bad_alloc: the plain path needs less memory
+        cut_status = CUT_NO_INDEX;
+    }
+    if (cut_status == CUT_OK) {
         const int status = decode_with_libjpeg(cut.bytes.data(), cut.size, x - cut.x, y - cut.y, w, h, max_scale,
                                                grayscale, out, err, err_len);
         if (status == REGION_OK) {
