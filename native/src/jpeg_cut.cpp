@@ -10,6 +10,7 @@
 #include <mutex>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace bale {
 namespace {
@@ -452,7 +453,7 @@ struct Checkpoint {
 
 // Where MCU columns 0, k, 2k, ... of MCU rows [0, rows) start, and where row `rows` starts (the
 // end of the data when rows is all of them), for one record. An index covers the rows decodes
-// have needed so far: a region further down extends it, so a record's first decode makes a
+// have needed so far: a region further down extends it, so the decode that indexes a record makes a
 // Huffman pass only as far as a plain decode of the same region would.
 struct Index {
     uint64_t hash = 0;
@@ -551,6 +552,19 @@ public:
         return it->second;
     }
 
+    // Whether this is the first time `hash` is asked about: a record is indexed when it is decoded
+    // the second time, so that a single pass over a dataset (one epoch, an evaluation) costs what
+    // the plain path costs. Remembering a record takes kSeenBytes of the budget until it is indexed.
+    bool first_sight(uint64_t hash) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (seen_.count(hash) != 0) return false;
+        if (held_ + kSeenBytes <= budget_) {
+            seen_.insert(hash);
+            held_ += kSeenBytes;
+        }
+        return true;
+    }
+
     // Whether an index of about `bytes` bytes would fit; counts a refusal.
     bool room_for(size_t bytes) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -565,8 +579,10 @@ public:
         auto it = map_.find(idx->hash);
         const size_t old = it == map_.end() ? 0 : it->second->bytes();
         if (it != map_.end() && (it->second->len != idx->len || it->second->rows >= idx->rows)) return;
-        if (held_ - old + idx->bytes() > budget_) return;
-        held_ = held_ - old + idx->bytes();
+        const size_t forgotten = seen_.count(idx->hash) != 0 ? kSeenBytes : 0;
+        if (held_ - old - forgotten + idx->bytes() > budget_) return;
+        held_ = held_ - old - forgotten + idx->bytes();
+        seen_.erase(idx->hash);
         if (it == map_.end()) {
             map_.emplace(idx->hash, std::move(idx));
         } else {
@@ -577,6 +593,7 @@ public:
     void reset(size_t budget) {
         std::lock_guard<std::mutex> lock(mutex_);
         map_.clear();
+        seen_.clear();
         held_ = 0;
         budget_ = budget;
         has_budget_.store(budget > 0);
@@ -606,7 +623,9 @@ public:
 
 private:
     std::mutex mutex_;
+    static constexpr size_t kSeenBytes = 40;  // a hash in seen_, with the set's node and bucket
     std::unordered_map<uint64_t, std::shared_ptr<const Index>> map_;
+    std::unordered_set<uint64_t> seen_;  // records decoded once, not indexed yet
     size_t held_ = 0;
     size_t budget_ = size_t(kDefaultJpegIndexBudget);
     int64_t full_ = 0;
@@ -829,6 +848,7 @@ int cut_jpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int sca
     if (idx != nullptr && (idx->data_at != hd.data_at || idx->mcus_x != hd.mcus_x || idx->mcus_y != hd.mcus_y)) {
         return CUT_NO_INDEX;  // another record with the same hash and length: never seen in practice
     }
+    if (idx == nullptr && indexes.first_sight(hash)) return CUT_NO_INDEX;
     if (idx == nullptr || idx->rows < r1) {
         if (!indexes.room_for(index_bytes(hd, r1) - (idx == nullptr ? 0 : idx->bytes()))) return CUT_NO_INDEX;
         auto built = std::make_shared<Index>();

@@ -7,7 +7,7 @@
 // to their new bit position, with 0xFF byte stuffing redone; the first DC difference of each
 // component in each row is re-encoded against the predictor 0 that the restart marker sets. Where
 // rows start and what the DC predictors are there comes from the record's entropy index
-// (bale/jpeg_index.h), built by one Huffman pass over the record the first time it is cut.
+// (bale/jpeg_index.h), built by a Huffman pass over the record the second time it is decoded.
 // Decoding the cut gives the same coefficients, hence the same pixels as a full decode, away from
 // the cut's edges; the caller asks for a region with context margins so that they are far enough.
 #ifndef BALE_JPEG_CUT_H
@@ -30,8 +30,8 @@ enum CutStatus : int {
     CUT_OK = 0,
     CUT_WHOLE = 1,        // the region needs every MCU: nothing to cut
     CUT_UNSUPPORTED = 2,  // not a JPEG the cut handles (progressive, restart markers, arithmetic, ...)
-    CUT_NO_INDEX = 3,     // no index for these bytes and no room to build one, or the Huffman pass
-                          // failed (damaged data: the plain path reports it)
+    CUT_NO_INDEX = 3,     // no index for these bytes yet (first decode), no room to build one, or
+                          // the Huffman pass failed (damaged data: the plain path reports it)
 };
 
 // Cuts out of src[0, len) the MCUs that region (x, y, w, h) (source pixels, clipped to the image)

@@ -3,8 +3,10 @@
 // (byte, bit, DC predictors), so that later decodes of a region copy just those MCUs' bits into a
 // small JPEG instead of Huffman-decoding every row above the region and every column beside it.
 //
-// The indexes live in one process-wide cache with a byte budget. Records are indexed as they are
-// first decoded until the budget is full; after that, records not indexed take the plain region
+// The indexes live in one process-wide cache with a byte budget. A record is indexed the second
+// time a region of it is decoded (the first decode takes the plain path and only remembers the
+// record's hash), so that one pass over a dataset costs no more than before; records are indexed
+// until the budget is full; after that, records not indexed take the plain region
 // path (libjpeg-turbo's skip and crop). Nothing is evicted: under shuffled epochs every record is
 // as likely as any other, so evicting would only trade one index for another at the cost of a full
 // Huffman pass. An index is keyed by a 64-bit hash of the record's bytes (seeded per process) and

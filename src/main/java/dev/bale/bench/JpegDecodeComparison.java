@@ -15,9 +15,10 @@ import java.util.List;
  * The loader's ways of decoding JPEGs, side by side in one run: exact (whole image, full scale),
  * whole (whole image at the reduced scale, OpenCV: Bale before region decoding), plain (only the
  * crop, libjpeg-turbo skipping rows and cropping columns: the region decoding before the entropy
- * index), region-1st (the default in a record's first epoch: the index is emptied first, so every
- * record is indexed as it is decoded) and region (the default once the records are indexed: every
- * later epoch). The loaders take turns, one epoch each per round, in an order that rotates every
+ * index), region-1st and region-2nd (the default in a record's first and second epochs: the
+ * index is emptied before the first, which only remembers each record, and the second indexes them)
+ * and region (the default once the records are indexed: every later epoch). region-2nd runs right
+ * after region-1st, on other crops (another epoch number). The loaders take turns, one epoch each per round, in an order that rotates every
  * round, so that a shared machine's load falls on all alike; the spread over rounds says how much it
  * did. Each epoch also counts the process's CPU time: images per CPU second is what the loader gets
  * from the cores it was given, a steadier measure than images/s when other work shares the machine.
@@ -30,8 +31,10 @@ public final class JpegDecodeComparison {
         }
     }
 
-    private static final String[] NAMES = {"exact", "whole", "plain", "region-1st", "region"};
-    private static final int EXACT = 0, WHOLE = 1, PLAIN = 2, FIRST = 3, REGION = 4;
+    private static final String[] NAMES = {"exact", "whole", "plain", "region-1st", "region-2nd", "region"};
+    private static final int EXACT = 0, WHOLE = 1, PLAIN = 2, FIRST = 3, SECOND = 4, REGION = 5;
+    /** The turns of a round: region-2nd is no turn of its own, it follows region-1st. */
+    private static final int[] TURNS = {EXACT, WHOLE, PLAIN, FIRST, REGION};
 
     private JpegDecodeComparison() {
     }
@@ -58,13 +61,15 @@ public final class JpegDecodeComparison {
             }
             for (int round = 0; round < rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
-                for (int k = 0; k < n; k++) {
-                    int m = (round + k) % n;
-                    long cpu = os.getProcessCpuTime();
-                    drain(loaders[m], m, round + 1);
-                    perCpu[m][round] = loaders[m].lastStats().images() / ((os.getProcessCpuTime() - cpu) / 1e9);
-                    rates[m][round] = loaders[m].lastStats().imagesPerSecond();
-                    fractions[m] = loaders[m].lastStats().decodedFraction();
+                for (int k = 0; k < TURNS.length; k++) {
+                    int turn = TURNS[(round + k) % TURNS.length];
+                    for (int m : turn == FIRST ? new int[] {FIRST, SECOND} : new int[] {turn}) {
+                        long cpu = os.getProcessCpuTime();
+                        drain(loaders[m], m, m == SECOND ? rounds + round + 1 : round + 1);
+                        perCpu[m][round] = loaders[m].lastStats().images() / ((os.getProcessCpuTime() - cpu) / 1e9);
+                        rates[m][round] = loaders[m].lastStats().imagesPerSecond();
+                        fractions[m] = loaders[m].lastStats().decodedFraction();
+                    }
                 }
                 for (int m = 0; m < n; m++) {
                     line.append(String.format(" %s %,.0f img/s %,.0f img/cpu-s", NAMES[m], rates[m][round],
@@ -96,8 +101,8 @@ public final class JpegDecodeComparison {
         log.printf("JPEG index: %,d records indexed in %,d KiB (budget %,d MiB), %,d not for lack of room, "
                         + "%,d region decodes of JPEGs it does not handle%n",
                 index[0], index[1] >> 10, index[2] >> 20, index[5], index[6]);
-        int[][] pairs = {{REGION, EXACT}, {REGION, PLAIN}, {FIRST, EXACT}, {FIRST, PLAIN}, {PLAIN, EXACT},
-                {WHOLE, EXACT}};
+        int[][] pairs = {{REGION, EXACT}, {REGION, PLAIN}, {FIRST, EXACT}, {FIRST, PLAIN}, {SECOND, EXACT},
+                {SECOND, PLAIN}, {PLAIN, EXACT}, {WHOLE, EXACT}};
         for (boolean cpu : new boolean[] {true, false}) {
             double[][] v = cpu ? perCpu : rates;
             StringBuilder line = new StringBuilder(cpu ? "per CPU second:" : "img/s, median of per-round ratios:");
