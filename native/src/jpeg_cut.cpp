@@ -451,16 +451,15 @@ struct Checkpoint {
     int32_t pred[3];
 };
 
-// Where MCU columns 0, k, 2k, ... of MCU rows [0, rows) start, and where row `rows` starts (the
-// end of the data when rows is all of them), for one record. An index covers the rows decodes
-// have needed so far: a region further down extends it, so the decode that indexes a record makes a
-// Huffman pass only as far as a plain decode of the same region would.
+// Where MCU columns 0, k, 2k, ... of every MCU row start, and the end of the data after the last
+// MCU, for one record. Built whole: indexing only the rows a first region needs, and extending
+// later, cost later epochs more (measured) than the rows saved in the epoch that builds it.
 struct Index {
     uint64_t hash = 0;
     size_t len = 0;
-    int mcus_x = 0, mcus_y = 0, every = 1, per_row = 0, rows = 0;
+    int mcus_x = 0, mcus_y = 0, every = 1, per_row = 0;
     size_t data_at = 0;
-    std::vector<Checkpoint> points;  // row * per_row + column / every; the start of row `rows` last
+    std::vector<Checkpoint> points;  // row * per_row + column / every; the end last
 
     size_t bytes() const {
         return sizeof(Index) + points.capacity() * sizeof(Checkpoint) + 48;  // + the map's node
@@ -472,41 +471,30 @@ int checkpoint_every(const Header& h) {
     return std::max(1, 64 / h.mcu_w);
 }
 
-size_t index_bytes(const Header& h, int rows) {
+size_t index_bytes(const Header& h) {
     const int every = checkpoint_every(h);
-    return sizeof(Index) + 48 + (size_t((h.mcus_x + every - 1) / every) * rows + 1) * sizeof(Checkpoint);
+    return sizeof(Index) + 48 + (size_t((h.mcus_x + every - 1) / every) * h.mcus_y + 1) * sizeof(Checkpoint);
 }
 
-// Indexes MCU rows [0, rows) into idx: from the start of the data, or on from `from`, an index of
-// fewer rows of the same record.
-bool build_index(const uint8_t* src, size_t len, const Header& h, const Index* from, int rows, Index& idx) {
+// One Huffman pass over the record's entropy-coded data.
+bool build_index(const uint8_t* src, size_t len, const Header& h, Index& idx) {
     idx.mcus_x = h.mcus_x;
     idx.mcus_y = h.mcus_y;
     idx.every = checkpoint_every(h);
     idx.per_row = (h.mcus_x + idx.every - 1) / idx.every;
     idx.data_at = h.data_at;
     idx.points.clear();
-    idx.points.reserve(size_t(idx.per_row) * rows + 1);
+    idx.points.reserve(size_t(idx.per_row) * h.mcus_y + 1);
     BitReader b(src, len);
+    b.seek(BitPos{uint32_t(h.data_at), 0});
     int32_t pred[3] = {0, 0, 0};
-    int row = 0;
-    if (from != nullptr) {
-        idx.points.assign(from->points.begin(), from->points.end() - 1);
-        const Checkpoint& last = from->points.back();
-        b.seek(last.at);
-        std::memcpy(pred, last.pred, sizeof pred);
-        row = from->rows;
-    } else {
-        b.seek(BitPos{uint32_t(h.data_at), 0});
-    }
-    for (; row < rows; row++) {
+    for (int row = 0; row < h.mcus_y; row++) {
         for (int col = 0; col < h.mcus_x; col += idx.every) {
             idx.points.push_back(Checkpoint{b.position(), {pred[0], pred[1], pred[2]}});
             if (!skip_mcus(b, h, pred, std::min(idx.every, h.mcus_x - col))) return false;
         }
     }
     idx.points.push_back(Checkpoint{b.position(), {pred[0], pred[1], pred[2]}});
-    idx.rows = rows;
     return true;
 }
 
@@ -573,21 +561,15 @@ public:
         return false;
     }
 
-    // Adds idx, or puts it in place of the shorter index of the same record, if the budget allows.
+    // Adds idx if the budget allows and no other thread added one for the record first.
     void put(std::shared_ptr<const Index> idx) {
         std::lock_guard<std::mutex> lock(mutex_);
-        auto it = map_.find(idx->hash);
-        const size_t old = it == map_.end() ? 0 : it->second->bytes();
-        if (it != map_.end() && (it->second->len != idx->len || it->second->rows >= idx->rows)) return;
+        if (map_.count(idx->hash) != 0) return;
         const size_t forgotten = seen_.count(idx->hash) != 0 ? kSeenBytes : 0;
-        if (held_ - old - forgotten + idx->bytes() > budget_) return;
-        held_ = held_ - old - forgotten + idx->bytes();
+        if (held_ - forgotten + idx->bytes() > budget_) return;
+        held_ = held_ - forgotten + idx->bytes();
         seen_.erase(idx->hash);
-        if (it == map_.end()) {
-            map_.emplace(idx->hash, std::move(idx));
-        } else {
-            it->second = std::move(idx);
-        }
+        map_.emplace(idx->hash, std::move(idx));
     }
 
     void reset(size_t budget) {
@@ -732,10 +714,10 @@ bool seek_mcu(BitReader& b, const Index& idx, const Header& h, int row, int col,
         row++;
         col = 0;
     }
-    const Checkpoint& c = row == idx.rows ? idx.points.back() : idx.points[size_t(row) * idx.per_row + col / idx.every];
+    const Checkpoint& c = row == h.mcus_y ? idx.points.back() : idx.points[size_t(row) * idx.per_row + col / idx.every];
     b.seek(c.at);
     std::memcpy(pred, c.pred, sizeof c.pred);
-    if (row == idx.rows) return true;
+    if (row == h.mcus_y) return true;
     return skip_mcus(b, h, pred, col % idx.every);
 }
 
@@ -848,14 +830,13 @@ int cut_jpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int sca
     if (idx != nullptr && (idx->data_at != hd.data_at || idx->mcus_x != hd.mcus_x || idx->mcus_y != hd.mcus_y)) {
         return CUT_NO_INDEX;  // another record with the same hash and length: never seen in practice
     }
-    if (idx == nullptr && indexes.first_sight(hash)) return CUT_NO_INDEX;
-    if (idx == nullptr || idx->rows < r1) {
-        if (!indexes.room_for(index_bytes(hd, r1) - (idx == nullptr ? 0 : idx->bytes()))) return CUT_NO_INDEX;
+    if (idx == nullptr) {
+        if (indexes.first_sight(hash) || !indexes.room_for(index_bytes(hd))) return CUT_NO_INDEX;
         auto built = std::make_shared<Index>();
         built->hash = hash;
         built->len = len;
         indexes.builds++;
-        if (!build_index(src, len, hd, idx.get(), r1, *built)) return CUT_NO_INDEX;
+        if (!build_index(src, len, hd, *built)) return CUT_NO_INDEX;
         indexes.put(built);
         idx = std::move(built);
     }

@@ -33,8 +33,7 @@ BALE_API void use_jpeg_index(bool on);
 
 // Counters since the process started (or the last set_jpeg_index_budget):
 // out[0] records indexed, out[1] bytes the indexes hold, out[2] the budget,
-// out[3] region decodes through an index (the cut path), out[4] Huffman passes that built or
-// extended an index (an index covers the MCU rows decodes have needed so far),
+// out[3] region decodes through an index (the cut path), out[4] indexes built (Huffman passes),
 // out[5] records left unindexed because the budget was full,
 // out[6] region decodes of JPEGs the index does not handle (progressive, restart markers, ...).
 BALE_API void jpeg_index_stats(int64_t* out);

@@ -9,8 +9,8 @@ public final class JpegIndexStats {
 
     /**
      * The counters, in the header's order: records indexed, bytes held, budget, region decodes
-     * through an index, Huffman passes that built or extended an index, records left unindexed for
-     * lack of room, region decodes of JPEGs the index does not handle.
+     * through an index, indexes built (Huffman passes), records left unindexed for lack of room,
+     * region decodes of JPEGs the index does not handle.
      */
     public static long[] read() {
         long[] out = new long[7];
