@@ -1,9 +1,10 @@
 package dev.bale.nativ;
 
+import static dev.bale.nativ.JpegRegionDecodeTest.assertSame;
+import static dev.bale.nativ.JpegRegionDecodeTest.randomRegion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bale.nativ.JpegVariants.Variant;
 import java.nio.ByteBuffer;
@@ -261,13 +262,6 @@ class JpegIndexTest {
         return JpegIndexStats.read();
     }
 
-    private static int[] randomRegion(Random random, int width, int height) {
-        boolean small = random.nextBoolean();
-        int w = 1 + random.nextInt(small ? Math.min(width, 40) : width);
-        int h = 1 + random.nextInt(small ? Math.min(height, 40) : height);
-        return new int[] {random.nextInt(width - w + 1), random.nextInt(height - h + 1), w, h};
-    }
-
     /** The first byte after the start-of-scan segment. */
     private static int scanDataOffset(byte[] jpeg) {
         for (int i = 2; i + 3 < jpeg.length; i++) {
@@ -276,13 +270,5 @@ class JpegIndexTest {
             }
         }
         throw new IllegalStateException("no SOS marker");
-    }
-
-    private static void assertSame(ByteBuffer expected, ByteBuffer actual, int rowBytes, String what) {
-        int at = expected.mismatch(actual);
-        if (at >= 0) {
-            fail(what + ": first difference at row " + at / rowBytes + ", byte " + at % rowBytes + " of the row: "
-                    + (expected.get(at) & 0xFF) + " expected, " + (actual.get(at) & 0xFF) + " decoded");
-        }
     }
 }
