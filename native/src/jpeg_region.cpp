@@ -218,8 +218,8 @@ int decode_jpeg_region(const uint8_t* src, size_t len, int x, int y, int w, int 
         return fail(err, err_len, REGION_BAD_REQUEST, "scale must be 1, 2, 4 or 8, not %d", max_scale);
     }
     if (!looks_like_jpeg(src, len)) return fail(err, err_len, REGION_DAMAGED, "not a JPEG (%zu bytes)", len);
-    // Through the record's entropy index when it has one (or gets one now): a small JPEG of just
-    // the MCUs the region needs, whose pixels there are the source's.
+    // Through the record's entropy index when it has one (built on its second decode): a small
+    // JPEG of just the MCUs the region needs, whose pixels there are the source's.
     int cut_status;
     try {
         cut_status = cut_jpeg(src, len, x, y, w, h, max_scale, cut);
