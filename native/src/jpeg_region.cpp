@@ -1,4 +1,5 @@
 #include "bale/jpeg_region.h"
+#include "jpeg_cut.h"
 
 #include <algorithm>
 #include <csetjmp>
@@ -170,19 +171,9 @@ int decode(jpeg_decompress_struct* cinfo, const uint8_t* src, size_t len, int x,
     return REGION_OK;
 }
 
-}  // namespace
-
-bool looks_like_jpeg(const uint8_t* src, size_t len) {
-    return src != nullptr && len >= 3 && src[0] == 0xFF && src[1] == 0xD8 && src[2] == 0xFF;
-}
-
-int decode_jpeg_region(const uint8_t* src, size_t len, int x, int y, int w, int h, int max_scale, bool grayscale,
-                       JpegRegion& out, char* err, int err_len) {
-    if (err != nullptr && err_len > 0) err[0] = '\0';
-    if (max_scale != 1 && max_scale != 2 && max_scale != 4 && max_scale != 8) {
-        return fail(err, err_len, REGION_BAD_REQUEST, "scale must be 1, 2, 4 or 8, not %d", max_scale);
-    }
-    if (!looks_like_jpeg(src, len)) return fail(err, err_len, REGION_DAMAGED, "not a JPEG (%zu bytes)", len);
+// decode() between setjmp and its end, on this thread's decompressor.
+int decode_with_libjpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int scale, bool grayscale,
+                        JpegRegion& out, char* err, int err_len) {
     Decompressor& d = decompressor;
     jpeg_decompress_struct* cinfo = &d.cinfo;
     if (setjmp(d.errors.jump)) {
@@ -203,13 +194,56 @@ int decode_jpeg_region(const uint8_t* src, size_t len, int x, int y, int w, int 
         cinfo->mem->max_memory_to_use = kMaxLibjpegMemory;
     }
     try {
-        const int status = decode(cinfo, src, len, x, y, w, h, max_scale, grayscale, out, err, err_len);
+        const int status = decode(cinfo, src, len, x, y, w, h, scale, grayscale, out, err, err_len);
         if (status != REGION_OK) jpeg_abort_decompress(cinfo);
         return status;
     } catch (const std::exception& e) {  // std::bad_alloc from the pixel buffer
         jpeg_abort_decompress(cinfo);
         return fail(err, err_len, REGION_TOO_LARGE, "%s", e.what());
     }
+}
+
+thread_local JpegCut cut;
+
+}  // namespace
+
+bool looks_like_jpeg(const uint8_t* src, size_t len) {
+    return src != nullptr && len >= 3 && src[0] == 0xFF && src[1] == 0xD8 && src[2] == 0xFF;
+}
+
+int decode_jpeg_region(const uint8_t* src, size_t len, int x, int y, int w, int h, int max_scale, bool grayscale,
+                       JpegRegion& out, char* err, int err_len) {
+    if (err != nullptr && err_len > 0) err[0] = '\0';
+    if (max_scale != 1 && max_scale != 2 && max_scale != 4 && max_scale != 8) {
+        return fail(err, err_len, REGION_BAD_REQUEST, "scale must be 1, 2, 4 or 8, not %d", max_scale);
+    }
+    if (!looks_like_jpeg(src, len)) return fail(err, err_len, REGION_DAMAGED, "not a JPEG (%zu bytes)", len);
+    // Through the record's entropy index when it has one (built on its second decode): a small
+    // JPEG of just the MCUs the region needs, whose pixels there are the source's.
+    int cut_status;
+    try {
+        cut_status = cut_jpeg(src, len, x, y, w, h, max_scale, cut);
+    } catch (const std::exception&) {  // std::bad_alloc: the plain path needs less memory
+        cut_status = CUT_NO_INDEX;
+    }
+    if (cut_status == CUT_OK) {
+        const int status = decode_with_libjpeg(cut.bytes.data(), cut.size, x - cut.x, y - cut.y, w, h, max_scale,
+                                               grayscale, out, err, err_len);
+        if (status == REGION_OK) {
+            out.x += cut.x;
+            out.y += cut.y;
+            out.image_w = cut.image_w;
+            out.image_h = cut.image_h;
+            out.scaled_w = (cut.image_w + max_scale - 1) / max_scale;
+            out.scaled_h = (cut.image_h + max_scale - 1) / max_scale;
+            out.w = std::min(out.pixels.cols * max_scale, out.image_w - out.x);
+            out.h = std::min(out.pixels.rows * max_scale, out.image_h - out.y);
+            return REGION_OK;
+        }
+        // Not expected (the cut holds bits the index pass read cleanly): the plain path decides.
+        if (err != nullptr && err_len > 0) err[0] = '\0';
+    }
+    return decode_with_libjpeg(src, len, x, y, w, h, max_scale, grayscale, out, err, err_len);
 }
 
 }  // namespace bale

@@ -6,7 +6,9 @@
 // region is widened for that: horizontally by chroma-upsampling context (libjpeg-turbo upsamples at a
 // cropped edge as if it were the image's edge), then on the left to an iMCU boundary, as
 // jpeg_crop_scanline requires; vertically by one iMCU row of context above. Rows below the region
-// are never decoded: the rows read are produced exactly as in a full decode.
+// are never decoded: the rows read are produced exactly as in a full decode. A baseline JPEG decoded
+// before goes through its entropy index instead (bale/jpeg_index.h): the same pixels, without
+// Huffman-decoding the rows above and the columns beside the region.
 #ifndef BALE_JPEG_REGION_H
 #define BALE_JPEG_REGION_H
 

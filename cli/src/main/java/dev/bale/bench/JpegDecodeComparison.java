@@ -3,6 +3,8 @@ package dev.bale.bench;
 import dev.bale.container.Container;
 import dev.bale.loader.Batch;
 import dev.bale.loader.DataLoader;
+import dev.bale.nativ.BaleNative;
+import dev.bale.nativ.JpegIndexStats;
 import dev.bale.transform.Transform;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -10,13 +12,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The loader's three ways of decoding JPEGs, side by side in one run: exact (whole image, full
- * scale), whole (whole image at the reduced scale, OpenCV: Bale before region decoding) and region
- * (only the crop, libjpeg-turbo: the default). The loaders take turns, one epoch each per round,
- * in an order that rotates every round, so that a shared machine's load falls on all three alike;
- * the spread over rounds says how much it did. Each epoch also counts the process's CPU time:
- * images per CPU second is what the loader gets from the cores it was given, a steadier measure
- * than images/s when other work shares the machine.
+ * The loader's ways of decoding JPEGs, side by side in one run: exact (whole image, full scale),
+ * whole (whole image at the reduced scale, OpenCV: Bale before region decoding), plain (only the
+ * crop, libjpeg-turbo skipping rows and cropping columns: the region decoding before the entropy
+ * index), region-1st and region-2nd (the default in a record's first and second epochs: the
+ * index is emptied before the first, which only remembers each record, and the second indexes them)
+ * and region (the default once the records are indexed: every later epoch). region-2nd runs right
+ * after region-1st, on other crops (another epoch number). The loaders take turns, one epoch each per round, in an order that rotates every
+ * round, so that a shared machine's load falls on all alike; the spread over rounds says how much it
+ * did. Each epoch also counts the process's CPU time: images per CPU second is what the loader gets
+ * from the cores it was given, a steadier measure than images/s when other work shares the machine.
  */
 public final class JpegDecodeComparison {
     /** One way of decoding: loader images/s and images per CPU second per round, and the fraction of pixels it decoded. */
@@ -26,45 +31,57 @@ public final class JpegDecodeComparison {
         }
     }
 
+    private static final String[] NAMES = {"exact", "whole", "plain", "region-1st", "region-2nd", "region"};
+    private static final int EXACT = 0, WHOLE = 1, PLAIN = 2, FIRST = 3, SECOND = 4, REGION = 5;
+    /** The turns of a round: region-2nd is no turn of its own, it follows region-1st. */
+    private static final int[] TURNS = {EXACT, WHOLE, PLAIN, FIRST, REGION};
+
     private JpegDecodeComparison() {
     }
 
     /** Runs {@code rounds} rounds after one warm-up epoch per loader; logs each round and the summary. */
     public static List<Mode> run(Container container, Transform transform, int workers, int batch, int rounds,
                                  PrintStream log) {
-        String[] names = {"exact", "whole", "region"};
-        DataLoader[] loaders = new DataLoader[3];
-        double[][] rates = new double[3][rounds];
-        double[][] perCpu = new double[3][rounds];
+        int n = NAMES.length;
+        DataLoader[] loaders = new DataLoader[n];
+        double[][] rates = new double[n][rounds];
+        double[][] perCpu = new double[n][rounds];
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        double[] fractions = new double[3];
+        double[] fractions = new double[n];
+        long[] index = new long[7];
         try {
-            loaders[0] = loader(container, transform.withReducedDecode(false), workers, batch, true);
-            loaders[1] = loader(container, transform, workers, batch, false);
-            loaders[2] = loader(container, transform, workers, batch, true);
-            for (DataLoader loader : loaders) {
-                drain(loader, 0);
+            loaders[EXACT] = loader(container, transform.withReducedDecode(false), workers, batch, true);
+            loaders[WHOLE] = loader(container, transform, workers, batch, false);
+            for (int m = PLAIN; m < n; m++) {
+                loaders[m] = loader(container, transform, workers, batch, true);
+            }
+            for (int m = 0; m < n; m++) {
+                drain(loaders[m], m, 0);
             }
             for (int round = 0; round < rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
-                for (int k = 0; k < 3; k++) {
-                    int m = (round + k) % 3;
-                    long cpu = os.getProcessCpuTime();
-                    drain(loaders[m], round + 1);
-                    perCpu[m][round] = loaders[m].lastStats().images() / ((os.getProcessCpuTime() - cpu) / 1e9);
-                    rates[m][round] = loaders[m].lastStats().imagesPerSecond();
-                    fractions[m] = loaders[m].lastStats().decodedFraction();
+                for (int k = 0; k < TURNS.length; k++) {
+                    int turn = TURNS[(round + k) % TURNS.length];
+                    for (int m : turn == FIRST ? new int[] {FIRST, SECOND} : new int[] {turn}) {
+                        long cpu = os.getProcessCpuTime();
+                        drain(loaders[m], m, m == SECOND ? rounds + round + 1 : round + 1);
+                        perCpu[m][round] = loaders[m].lastStats().images() / ((os.getProcessCpuTime() - cpu) / 1e9);
+                        rates[m][round] = loaders[m].lastStats().imagesPerSecond();
+                        fractions[m] = loaders[m].lastStats().decodedFraction();
+                    }
                 }
-                for (int m = 0; m < 3; m++) {
-                    line.append(String.format(" %s %,.0f img/s %,.0f img/cpu-s", names[m], rates[m][round],
+                for (int m = 0; m < n; m++) {
+                    line.append(String.format(" %s %,.0f img/s %,.0f img/cpu-s", NAMES[m], rates[m][round],
                             perCpu[m][round]));
                 }
-                line.append(String.format("; region/exact %.2fx, region/whole %.2fx", rates[2][round] / rates[0][round],
-                        rates[2][round] / rates[1][round]));
+                line.append(String.format("; region/exact %.2fx, region/plain %.2fx",
+                        rates[REGION][round] / rates[EXACT][round], rates[REGION][round] / rates[PLAIN][round]));
                 log.println(line);
             }
+            index = JpegIndexStats.read();
         } finally {
+            BaleNative.use_jpeg_index(true);
             for (DataLoader loader : loaders) {
                 if (loader != null) {
                     loader.close();
@@ -72,23 +89,29 @@ public final class JpegDecodeComparison {
             }
         }
         List<Mode> modes = new ArrayList<>();
-        for (int m = 0; m < 3; m++) {
-            modes.add(new Mode(names[m], rates[m], perCpu[m], fractions[m]));
+        for (int m = 0; m < n; m++) {
+            modes.add(new Mode(NAMES[m], rates[m], perCpu[m], fractions[m]));
             double[] r = rates[m];
             double[] c = perCpu[m];
-            log.printf("%-6s median %,.0f img/s (min %,.0f, max %,.0f), %,.0f img/cpu-s (min %,.0f, max %,.0f); "
+            log.printf("%-10s median %,.0f img/s (min %,.0f, max %,.0f), %,.0f img/cpu-s (min %,.0f, max %,.0f); "
                             + "decoded %.1f%% of the pixels at the decode scale%n",
-                    names[m], median(r), Arrays.stream(r).min().orElse(0), Arrays.stream(r).max().orElse(0), median(c),
+                    NAMES[m], median(r), Arrays.stream(r).min().orElse(0), Arrays.stream(r).max().orElse(0), median(c),
                     Arrays.stream(c).min().orElse(0), Arrays.stream(c).max().orElse(0), 100 * fractions[m]);
         }
-        log.printf("region/exact: median of per-round ratios %.2fx (%s); region/whole: %.2fx (%s)%n",
-                medianRatio(rates[2], rates[0]), spread(rates[2], rates[0]), medianRatio(rates[2], rates[1]),
-                spread(rates[2], rates[1]));
-        log.printf("whole/exact (Bale before region decoding): %.2fx (%s)%n", medianRatio(rates[1], rates[0]),
-                spread(rates[1], rates[0]));
-        log.printf("per CPU second: region/exact %.2fx (%s); region/whole %.2fx (%s); whole/exact %.2fx (%s)%n",
-                medianRatio(perCpu[2], perCpu[0]), spread(perCpu[2], perCpu[0]), medianRatio(perCpu[2], perCpu[1]),
-                spread(perCpu[2], perCpu[1]), medianRatio(perCpu[1], perCpu[0]), spread(perCpu[1], perCpu[0]));
+        log.printf("JPEG index: %,d records indexed in %,d KiB (budget %,d MiB), %,d not for lack of room, "
+                        + "%,d region decodes of JPEGs it does not handle%n",
+                index[0], index[1] >> 10, index[2] >> 20, index[5], index[6]);
+        int[][] pairs = {{REGION, EXACT}, {REGION, PLAIN}, {FIRST, EXACT}, {FIRST, PLAIN}, {SECOND, EXACT},
+                {SECOND, PLAIN}, {PLAIN, EXACT}, {WHOLE, EXACT}};
+        for (boolean cpu : new boolean[] {true, false}) {
+            double[][] v = cpu ? perCpu : rates;
+            StringBuilder line = new StringBuilder(cpu ? "per CPU second:" : "img/s, median of per-round ratios:");
+            for (int[] p : pairs) {
+                line.append(String.format(" %s/%s %.2fx (%s);", NAMES[p[0]], NAMES[p[1]], medianRatio(v[p[0]], v[p[1]]),
+                        spread(v[p[0]], v[p[1]])));
+            }
+            log.println(line.substring(0, line.length() - 1));
+        }
         return modes;
     }
 
@@ -97,9 +120,18 @@ public final class JpegDecodeComparison {
                 .prefetch(2).jpegRegionDecode(regions).build();
     }
 
-    private static void drain(DataLoader loader, int epoch) {
-        for (Batch b : loader.epoch(epoch)) {
-            b.size();
+    /** One epoch of mode m's loader, with the JPEG index as that mode wants it. */
+    private static void drain(DataLoader loader, int m, int epoch) {
+        if (m == FIRST) {
+            BaleNative.set_jpeg_index_budget(JpegIndexStats.read()[2]);  // empty, same budget
+        }
+        BaleNative.use_jpeg_index(m != PLAIN);
+        try {
+            for (Batch b : loader.epoch(epoch)) {
+                b.size();
+            }
+        } finally {
+            BaleNative.use_jpeg_index(true);
         }
     }
 

@@ -44,7 +44,8 @@ final class LoadCommand implements Callable<Integer> {
     boolean wholeJpeg;
 
     @Option(names = "--compare-jpeg-decoders", paramLabel = "ROUNDS", description = "Instead of streaming, compare "
-            + "the exact, whole-JPEG and region decodes side by side: ROUNDS rounds of one epoch each, in turn.")
+            + "the exact, whole-JPEG, plain region and indexed region (first and later epochs) decodes side by side: "
+            + "ROUNDS rounds of one epoch each, in turn.")
     int compareRounds;
 
     @Option(names = "--shuffle", description = "A new order every epoch.")
@@ -88,8 +89,8 @@ final class LoadCommand implements Callable<Integer> {
         try (Container container = open.open(path)) {
             if (compareRounds > 0) {
                 int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
-                System.out.printf("%s: %,d records, %s, batch %d, %d workers: exact vs whole-JPEG vs region decode%n",
-                        path, container.size(), t.mode().name().toLowerCase(java.util.Locale.ROOT), batch, threads);
+                System.out.printf("%s: %,d records, %s, batch %d, %d workers: exact vs whole-JPEG vs plain region vs "
+                        + "indexed region decode%n", path, container.size(), t.mode().name().toLowerCase(java.util.Locale.ROOT), batch, threads);
                 JpegDecodeComparison.run(container, t, threads, batch, compareRounds, System.out);
                 return 0;
             }

@@ -24,7 +24,7 @@ import org.bytedeco.opencv.presets.opencv_imgproc;
  */
 @Properties(
         inherit = {opencv_imgcodecs.class, opencv_imgproc.class},
-        value = @Platform(include = {"bale/transform.h", "bale/raw.h"}, link = "bale"))
+        value = @Platform(include = {"bale/transform.h", "bale/raw.h", "bale/jpeg_index.h"}, link = "bale"))
 @Namespace("bale")
 public class BaleNative {
     static {
@@ -182,4 +182,11 @@ public class BaleNative {
     public static native void last_decoded_pixels(@Cast("int64_t*") LongPointer out);
 
     public static native void set_opencv_threads(int threads);
+
+    /** {@code bale/jpeg_index.h}: the byte budget of the JPEG entropy indexes; 0 turns them off. */
+    public static native void set_jpeg_index_budget(@Cast("int64_t") long bytes);
+
+    public static native void use_jpeg_index(boolean on);
+
+    public static native void jpeg_index_stats(@Cast("int64_t*") LongPointer out);
 }

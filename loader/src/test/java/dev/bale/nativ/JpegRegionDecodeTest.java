@@ -205,7 +205,7 @@ class JpegRegionDecodeTest {
         return out;
     }
 
-    private static int[] randomRegion(Random random, int width, int height) {
+    static int[] randomRegion(Random random, int width, int height) {
         boolean small = random.nextBoolean();
         int w = 1 + random.nextInt(small ? Math.min(width, 40) : width);
         int h = 1 + random.nextInt(small ? Math.min(height, 40) : height);
@@ -225,7 +225,7 @@ class JpegRegionDecodeTest {
         throw new IllegalStateException("no SOF marker");
     }
 
-    private static void assertSame(ByteBuffer expected, ByteBuffer actual, int rowBytes, String what) {
+    static void assertSame(ByteBuffer expected, ByteBuffer actual, int rowBytes, String what) {
         int at = expected.mismatch(actual);
         if (at >= 0) {
             fail(what + ": first difference at row " + at / rowBytes + ", byte " + at % rowBytes + " of the row: "
