@@ -6,6 +6,7 @@ import dev.bale.container.Container;
 import dev.bale.dataset.ShardedContainer;
 import dev.bale.loader.Batch;
 import dev.bale.loader.DataLoader;
+import dev.bale.loader.JpegIndexCache;
 import dev.bale.loader.LoaderStats;
 import dev.bale.sample.Sampler;
 import dev.bale.transform.Transform;
@@ -42,6 +43,11 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--whole-jpeg", description = "Decode whole JPEGs with OpenCV and crop, instead of decoding only "
             + "the crop with libjpeg-turbo (same pixels; the path before region decoding, for comparisons).")
     boolean wholeJpeg;
+
+    @Option(names = "--jpeg-index-mb", paramLabel = "MB", defaultValue = "128", description = "Memory for the JPEG "
+            + "entropy indexes that let later epochs decode only a crop's MCUs (about 4 KB a photo; 0 turns them off; "
+            + "default: ${DEFAULT-VALUE}).")
+    long jpegIndexMb;
 
     @Option(names = "--compare-jpeg-decoders", paramLabel = "ROUNDS", description = "Instead of streaming, compare "
             + "the exact, whole-JPEG, plain region and indexed region (first and later epochs) decodes side by side: "
@@ -86,6 +92,10 @@ final class LoadCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
         remote.apply();
+        if (jpegIndexMb < 0) {
+            throw new IllegalArgumentException("--jpeg-index-mb must be 0 or more");
+        }
+        JpegIndexCache.budget(jpegIndexMb << 20);
         try (Container container = open.open(path)) {
             if (compareRounds > 0) {
                 int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
@@ -148,6 +158,12 @@ final class LoadCommand implements Callable<Integer> {
                                 1e6 * (threads * stats.seconds() - stats.decodeSeconds() - stats.transformSeconds())
                                         / stats.images());
                     }
+                }
+                JpegIndexCache.Stats index = JpegIndexCache.stats();
+                if (index.indexedDecodes() + index.indexesBuilt() > 0) {
+                    System.out.printf("JPEG index: %,d records indexed (%.1f of %d MB), %,d crops decoded through it, "
+                            + "%,d records left out for lack of room%n", index.recordsIndexed(), index.bytesHeld() / 1e6,
+                            index.budget() >> 20, index.indexedDecodes(), index.recordsLeftOut());
                 }
             }
         }
