@@ -540,17 +540,33 @@ public:
         return it->second;
     }
 
-    // Whether this is the first time `hash` is asked about: a record is indexed when it is decoded
-    // the second time, so that a single pass over a dataset (one epoch, an evaluation) costs what
-    // the plain path costs. Remembering a record takes kSeenBytes of the budget until it is indexed.
-    bool first_sight(uint64_t hash) {
+    // Whether `hash`'s record is due for its index: a record is indexed on one of its decodes 2 ..
+    // spread + 1, which one picked by its hash, so that a single pass over a dataset (one epoch, an
+    // evaluation) costs what the plain path costs and the Huffman passes of building the indexes are
+    // shared out over the next `spread` epochs instead of all falling in the second (which would then
+    // be slower than a full decode). Remembering a record takes kSeenBytes of the budget until it is
+    // indexed.
+    bool due(uint64_t hash) {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (seen_.count(hash) != 0) return false;
-        if (held_ + kSeenBytes <= budget_) {
-            seen_.insert(hash);
-            held_ += kSeenBytes;
+        auto it = seen_.find(hash);
+        if (it == seen_.end()) {
+            if (held_ + kSeenBytes <= budget_) {
+                seen_.emplace(hash, 1);
+                held_ += kSeenBytes;
+            }
+            return false;
+        }
+        const int turn = 1 + int((hash >> 32) % uint64_t(spread_));  // plain decodes before the index
+        if (it->second < turn) {
+            it->second++;
+            return false;
         }
         return true;
+    }
+
+    void spread(int epochs) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        spread_ = std::max(1, epochs);
     }
 
     // Whether an index of about `bytes` bytes would fit; counts a refusal.
@@ -607,7 +623,8 @@ private:
     std::mutex mutex_;
     static constexpr size_t kSeenBytes = 40;  // a hash in seen_, with the set's node and bucket
     std::unordered_map<uint64_t, std::shared_ptr<const Index>> map_;
-    std::unordered_set<uint64_t> seen_;  // records decoded once, not indexed yet
+    std::unordered_map<uint64_t, int> seen_;  // records decoded but not indexed yet: how many times
+    int spread_ = kDefaultJpegIndexSpread;
     size_t held_ = 0;
     size_t budget_ = size_t(kDefaultJpegIndexBudget);
     int64_t full_ = 0;
@@ -831,7 +848,7 @@ int cut_jpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int sca
         return CUT_NO_INDEX;  // another record with the same hash and length: never seen in practice
     }
     if (idx == nullptr) {
-        if (indexes.first_sight(hash) || !indexes.room_for(index_bytes(hd))) return CUT_NO_INDEX;
+        if (!indexes.due(hash) || !indexes.room_for(index_bytes(hd))) return CUT_NO_INDEX;
         auto built = std::make_shared<Index>();
         built->hash = hash;
         built->len = len;
@@ -847,6 +864,10 @@ int cut_jpeg(const uint8_t* src, size_t len, int x, int y, int w, int h, int sca
 
 void set_jpeg_index_budget(int64_t bytes) {
     cache().reset(bytes > 0 ? size_t(bytes) : 0);
+}
+
+void set_jpeg_index_spread(int epochs) {
+    cache().spread(epochs);
 }
 
 void use_jpeg_index(bool on) {

@@ -5,8 +5,8 @@ import dev.bale.nativ.JpegIndexStats;
 
 /**
  * The process-wide cache of JPEG entropy indexes behind region decoding ({@code bale/jpeg_index.h}):
- * from a record's third decode on, a crop copies just its MCUs' bits instead of Huffman-decoding
- * every row above it. One cache serves every loader in the JVM; its budget decides how many records
+ * once a record is indexed (on one of its decodes 2 to 5), a crop copies just its MCUs' bits instead
+ * of Huffman-decoding every row above it. One cache serves every loader in the JVM; its budget decides how many records
  * of a dataset get the fast path (about 4 KB per 500×375 photo; the default, 128 MiB, holds ~40,000).
  */
 public final class JpegIndexCache {
@@ -26,6 +26,18 @@ public final class JpegIndexCache {
         if (stats().budget() != bytes) {
             BaleNative.set_jpeg_index_budget(bytes);
         }
+    }
+
+    /**
+     * Over how many epochs building the indexes is shared out (default 4): a record is indexed on one
+     * of its decodes 2 .. epochs + 1, picked by its hash, so no epoch pays every Huffman pass at once.
+     * 1 indexes every record on its second decode.
+     */
+    public static void spread(int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("the JPEG index spread is at least one epoch, not " + epochs);
+        }
+        BaleNative.set_jpeg_index_spread(epochs);
     }
 
     public static Stats stats() {

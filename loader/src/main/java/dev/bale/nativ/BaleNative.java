@@ -186,6 +186,8 @@ public class BaleNative {
     /** {@code bale/jpeg_index.h}: the byte budget of the JPEG entropy indexes; 0 turns them off. */
     public static native void set_jpeg_index_budget(@Cast("int64_t") long bytes);
 
+    public static native void set_jpeg_index_spread(int epochs);
+
     public static native void use_jpeg_index(boolean on);
 
     public static native void jpeg_index_stats(@Cast("int64_t*") LongPointer out);

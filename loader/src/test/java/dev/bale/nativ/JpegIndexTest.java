@@ -35,11 +35,19 @@ class JpegIndexTest {
     private static final int[] REDUCES = {1, 2, 4, 8};
     private static final int REGIONS = 24;
     private static final long DEFAULT_BUDGET = 128L << 20;
+    private static final int DEFAULT_SPREAD = 4;
 
+    /** Every record indexed on its second decode, so that each test knows which decode builds it. */
     @BeforeEach
-    @AfterEach
-    void emptyIndexWithTheDefaultBudget() {
+    void emptyIndexIndexingOnTheSecondDecode() {
         BaleNative.set_jpeg_index_budget(DEFAULT_BUDGET);
+        BaleNative.set_jpeg_index_spread(1);
+    }
+
+    @AfterEach
+    void emptyIndexWithTheDefaults() {
+        BaleNative.set_jpeg_index_budget(DEFAULT_BUDGET);
+        BaleNative.set_jpeg_index_spread(DEFAULT_SPREAD);
     }
 
     static List<Variant> variants() {
@@ -238,6 +246,52 @@ class JpegIndexTest {
                 assertEquals(i, s[3], "through the index");
             }
         }
+    }
+
+    @Test
+    void byDefaultRecordsAreIndexedOnOneOfTheirDecodesTwoToFive() {
+        BaleNative.set_jpeg_index_spread(DEFAULT_SPREAD);
+        byte[] jpeg = JpegVariants.make("4:2:0", 2, 320, 240, false, opencv_imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420,
+                false, 0).jpeg();
+        int[] r = {100, 60, 120, 90};
+        int[] builtOn = new int[7];
+        try (NativeDecoder decoder = new NativeDecoder(); NativeDecoder full = new NativeDecoder()) {
+            for (int record = 0; record < 40; record++) {
+                ByteBuffer src = TestImages.direct(withComment(jpeg, "record " + record));  // same pixels, other bytes
+                ByteBuffer expected = JpegRegionDecodeTest.decode(full, src, 1, false, r, false);
+                int built = 0;
+                for (int decode = 1; decode <= 6; decode++) {
+                    long before = stats()[4];
+                    assertSame(expected, JpegRegionDecodeTest.decode(decoder, src, 1, false, r, true), r[2] * 3,
+                            "record " + record + ", decode " + decode);
+                    if (stats()[4] > before) {
+                        assertEquals(0, built, "record " + record + " indexed twice");
+                        built = decode;
+                    }
+                }
+                assertTrue(built >= 2 && built <= 5, "record " + record + " indexed on decode " + built);
+                builtOn[built]++;
+            }
+        }
+        assertEquals(40, stats()[0]);
+        long decodesUsed = Arrays.stream(builtOn).filter(n -> n > 0).count();
+        assertTrue(decodesUsed >= 3, "indexing shared out over the epochs: " + Arrays.toString(builtOn));
+    }
+
+    /** {@code jpeg} with a COM segment after SOI: other bytes (another record's hash), the same image. */
+    private static byte[] withComment(byte[] jpeg, String text) {
+        byte[] comment = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = comment.length + 2;
+        byte[] out = new byte[jpeg.length + 4 + comment.length];
+        out[0] = jpeg[0];
+        out[1] = jpeg[1];
+        out[2] = (byte) 0xFF;
+        out[3] = (byte) 0xFE;
+        out[4] = (byte) (length >> 8);
+        out[5] = (byte) length;
+        System.arraycopy(comment, 0, out, 6, comment.length);
+        System.arraycopy(jpeg, 2, out, 6 + comment.length, jpeg.length - 2);
+        return out;
     }
 
     /** The decoded pixels, or the error message (status and message) if decoding failed. */
