@@ -1,5 +1,5 @@
 import dev.bale.container.Layout;
-import dev.bale.demo.SyntheticDataset;
+import dev.bale.synthetic.SyntheticDataset;
 import dev.bale.pack.PackListener;
 import dev.bale.pack.PackOptions;
 import dev.bale.pack.PackResult;

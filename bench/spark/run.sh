@@ -6,8 +6,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
-mvn -B -q install -DskipTests >/dev/null
-(cd spark && mvn -B -q compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null)
+# The spark module and, through its test scope, the loader's generator of photo-like JPEGs.
+mvn -B -q package -DskipTests -pl spark -am dependency:build-classpath -DincludeScope=test \
+  -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 flags=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' spark/pom.xml)
 exec java -Xmx3g --add-opens java.base/java.nio=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
   --enable-native-access=ALL-UNNAMED $flags \
