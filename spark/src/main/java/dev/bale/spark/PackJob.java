@@ -78,8 +78,9 @@ public final class PackJob {
                 tasks.add(new ShardTask(s, input.slice(plan.from(s), plan.to(s))));
             }
             ArrayList<String> classes = new ArrayList<>(input.classes());
+            String target = out.work.toString();
             return jsc.parallelize(tasks, tasks.size()).map(task -> ShardWriter.write(task.input().withClasses(classes),
-                    plan, task.shard(), settings, output, conf, counters));
+                    plan, task.shard(), settings, target, conf, counters));
         };
         return run(spark, out, options.layout(), input.classes(), plan, job, listener, started);
     }
@@ -101,7 +102,7 @@ public final class PackJob {
         JobSettings settings = JobSettings.of(options);
         try {
             return run(spark, out, options.layout(), frame.classes(), frame.plan(),
-                    counters -> frame.job(settings, output, conf, counters), listener, started);
+                    counters -> frame.job(settings, out.work.toString(), conf, counters), listener, started);
         } finally {
             frame.release();
         }
@@ -133,8 +134,8 @@ public final class PackJob {
             List<BadRecordException> skipped = new ArrayList<>();
             long inputBytes = 0;
             for (ShardOutcome outcome : outcomes) {
-                if (!ShardCommitter.complete(out.fs, out.path, outcome.entry(), null)) {
-                    throw new IOException(new Path(out.path, outcome.path) + ": shard missing or incomplete after the job");
+                if (!ShardCommitter.complete(out.fs, out.work, outcome.entry(), null)) {
+                    throw new IOException(new Path(out.work, outcome.path) + ": shard missing or incomplete after the job");
                 }
                 shards.add(outcome.result());
                 skipped.addAll(outcome.skipped);
@@ -147,7 +148,8 @@ public final class PackJob {
             DatasetManifest manifest = ShardedPacker.manifest(layout, classes, shards);
             String report = out.writeReport(skipped);
             out.writeManifest(manifest);
-            out.fs.delete(new Path(out.path, ShardCommitter.STAGING), true);
+            out.fs.delete(new Path(out.work, ShardCommitter.STAGING), true);
+            out.replaceOld();
             done = true;
             listener.finished();
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -210,16 +212,29 @@ public final class PackJob {
         return new IOException("the Spark pack job failed: " + e.getMessage(), e);
     }
 
-    /** The output folder: refused when it exists (unless forced), removed again when the job fails. */
+    /**
+     * The output folder: refused when it exists (unless forced), removed again when the job fails.
+     * A forced job writes beside the old dataset ({@link #work}) and swaps it in only once complete,
+     * so that a failed job leaves the old dataset as it was, as a one-machine pack does.
+     */
     static final class Output {
         final Path path;
         final FileSystem fs;
+        /** Where the tasks commit shards and dataset.json is written: OUT itself, or a sibling when OUT is replaced. */
+        final Path work;
+        private final boolean replacing;
         private final Path report;
 
-        private Output(Path path, FileSystem fs) {
+        private Output(Path path, FileSystem fs, boolean replacing) {
             this.path = path;
             this.fs = fs;
+            this.replacing = replacing;
+            this.work = replacing ? sibling("new") : path;
             this.report = new Path(path.getParent(), path.getName() + SKIPPED_SUFFIX);
+        }
+
+        private Path sibling(String what) {
+            return new Path(path.getParent(), "." + path.getName() + ".bale-" + what);
         }
 
         static Output prepare(String output, boolean force, HadoopConf conf) throws IOException {
@@ -229,7 +244,8 @@ public final class PackJob {
             if (path.getParent() == null) {
                 throw new IOException(output + ": the output must be a folder below the filesystem's root");
             }
-            if (fs.exists(path)) {
+            boolean exists = fs.exists(path);
+            if (exists) {
                 if (!force) {
                     throw new java.nio.file.FileAlreadyExistsException(output, null, "output exists (use --force to replace it)");
                 }
@@ -239,16 +255,38 @@ public final class PackJob {
                             + "not replacing it, even with --force");
                 }
             }
-            return new Output(path, fs);
+            return new Output(path, fs, exists);
         }
 
-        /** Removes a forced output's old dataset (its dataset.json first, so it never looks whole) and creates the folder. */
+        /** Creates the folder the tasks write to (a leftover of an earlier forced job that died is removed first). */
         void create() throws IOException {
-            fs.delete(new Path(path, DatasetManifest.FILE_NAME), false);
-            fs.delete(path, true);
-            if (!fs.mkdirs(path)) {
-                throw new IOException(path + ": cannot create the output folder");
+            if (replacing) {
+                fs.delete(work, true);
             }
+            if (!fs.mkdirs(work)) {
+                throw new IOException(work + ": cannot create the output folder");
+            }
+        }
+
+        /**
+         * A forced job's last step: the old dataset moves aside, the new one into its place, the old one
+         * is deleted. (A rename is atomic on HDFS; on S3A it is a copy of the new dataset.)
+         */
+        void replaceOld() throws IOException {
+            if (!replacing) {
+                return;
+            }
+            Path old = sibling("old");
+            fs.delete(old, true);
+            if (!fs.rename(path, old)) {
+                throw new IOException(path + ": cannot move the old dataset aside to " + old
+                        + "; the new one is complete in " + work);
+            }
+            if (!fs.rename(work, path)) {
+                fs.rename(old, path);
+                throw new IOException(path + ": cannot move the new dataset into place from " + work);
+            }
+            fs.delete(old, true);
         }
 
         String writeReport(List<BadRecordException> skipped) throws IOException {
@@ -265,9 +303,9 @@ public final class PackJob {
         }
 
         void writeManifest(DatasetManifest manifest) throws IOException {
-            Path temp = new Path(path, "." + DatasetManifest.FILE_NAME + ".partial");
+            Path temp = new Path(work, "." + DatasetManifest.FILE_NAME + ".partial");
             write(temp, manifest.toJson());
-            Path target = new Path(path, DatasetManifest.FILE_NAME);
+            Path target = new Path(work, DatasetManifest.FILE_NAME);
             if (!fs.rename(temp, target)) {
                 throw new IOException(target + ": cannot rename " + temp + " into place");
             }
@@ -279,13 +317,13 @@ public final class PackJob {
             }
         }
 
-        /** After a failure: nothing of this job stays, and certainly no dataset.json. */
+        /** After a failure: nothing of this job stays, and certainly no dataset.json; a replaced dataset is untouched. */
         void abandon() {
             try {
-                fs.delete(new Path(path, DatasetManifest.FILE_NAME), false);
-                fs.delete(path, true);
+                fs.delete(new Path(work, DatasetManifest.FILE_NAME), false);
+                fs.delete(work, true);
             } catch (IOException e) {
-                System.err.println("bale pack: could not remove " + path + " after the failure: " + e.getMessage());
+                System.err.println("bale pack: could not remove " + work + " after the failure: " + e.getMessage());
             }
         }
     }

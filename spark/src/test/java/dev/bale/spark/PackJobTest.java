@@ -234,5 +234,28 @@ class PackJobTest {
         assertEquals(IMAGES, again.records());
         assertNull(again.report());
         assertSameTree(reference(Layout.BIN, false), dataset);
+        assertEquals(List.of("existing-dataset"), leftovers("existing-dataset"), "no staging folder left beside it");
+
+        // A forced job that fails leaves the dataset it was to replace as it was.
+        Path broken = dir.resolve("broken-list.txt");
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.walk(photos)) {
+            files.filter(Files::isRegularFile).sorted().limit(3)
+                    .forEach(p -> lines.add(photos.relativize(p) + "\t" + p.getParent().getFileName()));
+        }
+        lines.add("a/missing.jpg\ta");
+        Files.write(broken, lines);
+        assertThrows(BadRecordException.class, () -> PackJob.pack(spark, photos.toString(), broken.toString(),
+                dataset.toString(), forced, 2, 0, PackListener.NONE));
+        assertSameTree(reference(Layout.BIN, false), dataset);
+        assertEquals(List.of("existing-dataset"), leftovers("existing-dataset"), "the failed job's folder is removed");
+    }
+
+    /** The entries of the test folder whose names contain {@code name}: a dataset and whatever a job left beside it. */
+    private List<String> leftovers(String name) throws java.io.IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.contains(name) && !n.endsWith(".skipped.txt"))
+                    .sorted().toList();
+        }
     }
 }
