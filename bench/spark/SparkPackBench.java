@@ -24,6 +24,11 @@ import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.sql.SparkSession;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * The Spark pack job against bale pack on one machine, same data, same run (bench/spark/run.sh):
@@ -159,6 +164,22 @@ public final class SparkPackBench {
         System.out.println();
         System.out.print(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
+        chart(best, order, source.size(), bytes, layout, shards, out.resolve("results.png"));
+    }
+
+    /** records/s of the one-machine pack and the Spark runs, side by side (PNG), as the other benches draw theirs. */
+    private static void chart(Map<String, Double> best, List<String> order, int records, long bytes, Layout layout,
+                              int shards, Path png) throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (String run : order) {
+            if (best.containsKey(run) && (run.equals("local") || run.startsWith("spark"))) {
+                data.addValue(records / best.get(run), "records/s", run.equals("local") ? "bale pack" : run);
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart(String.format(Locale.ROOT,
+                        "Packing %,d photos (%.0f MB) into %d %s shards", records, bytes / 1e6, shards, layout.id()),
+                "", "records per second", data, PlotOrientation.VERTICAL, false, false, false);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
     }
 
     private static String label(String run) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Spark pack job against `bale pack` on one machine: 20,000 generated photos, Spark local[1] and
 # local[2] and the one-machine pack in the same run (records/s, MB/s, fixed overhead). Results are
-# printed and written to bale-bench/spark/results.md. Options: --images N --shards N --threads T
+# printed and written to bale-bench/spark/results.md, with a chart, results.png. Options: --images N --shards N --threads T
 # --layout F --width W --height H --rounds R --out DIR.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
