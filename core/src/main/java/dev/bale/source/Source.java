@@ -148,12 +148,17 @@ public final class Source {
     }
 
     private static boolean isImageName(Path file) {
-        String name = file.getFileName().toString();
+        return isImageName(file.getFileName().toString());
+    }
+
+    /** Whether a file name has one of {@link #IMAGE_EXTENSIONS}, as ImageFolder decides (case aside). */
+    public static boolean isImageName(String name) {
         int dot = name.lastIndexOf('.');
         return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    private static void checkKey(String key, String where) {
+    /** Refuses a key that would break a list file or an index line; {@code where} names the file. */
+    public static void checkKey(String key, String where) {
         if (key.indexOf('\n') >= 0 || key.indexOf('\r') >= 0 || key.indexOf('\t') >= 0) {
             throw new BadSourceException(where + ": a path with a tab or line break cannot be a record key");
         }

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -114,7 +113,7 @@ final class SourceListing {
             String label = classDir.getPath().getName();
             List<FileStatus> images = new ArrayList<>();
             for (FileStatus file : walk(fs, classDir.getPath())) {
-                if (file.isFile() && isImageName(file.getPath().getName())) {
+                if (file.isFile() && Source.isImageName(file.getPath().getName())) {
                     images.add(file);
                 }
             }
@@ -125,9 +124,7 @@ final class SourceListing {
                     throw new BadSourceException(image.getPath() + ": listed outside " + root);
                 }
                 String key = path.substring(prefix.length());
-                if (key.indexOf('\n') >= 0 || key.indexOf('\r') >= 0 || key.indexOf('\t') >= 0) {
-                    throw new BadSourceException(image.getPath() + ": a path with a tab or line break cannot be a record key");
-                }
+                Source.checkKey(key, image.getPath().toString());
                 keys.add(key);
                 labels.add(label);
                 files.add(image.getPath().toString());
@@ -183,11 +180,6 @@ final class SourceListing {
         } catch (FileNotFoundException e) {
             return false;
         }
-    }
-
-    private static boolean isImageName(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && Source.IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     /** Path order as the local pack sorts paths: UTF-8 bytes, unsigned. */
