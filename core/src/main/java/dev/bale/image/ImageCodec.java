@@ -2,7 +2,6 @@ package dev.bale.image;
 
 import dev.bale.container.RawPixels;
 import java.nio.ByteBuffer;
-import java.util.Iterator;
 import java.util.ServiceLoader;
 
 /**
@@ -22,44 +21,20 @@ public interface ImageCodec {
     /** Where {@code encoded}, decoded, differs from the raw {@code pixels}; null when they are the same. */
     String differs(ByteBuffer encoded, ByteBuffer pixels, RawPixels shape);
 
-    /** The codec on the class path. */
+    /** The codec on the class path; an error naming bale-loader when there is none. */
     static ImageCodec get() {
+        if (Found.CODEC == null) {
+            throw new IllegalStateException("decoding or encoding pixels needs an image codec on the class path:"
+                    + " add dev.bale:bale-loader (OpenCV), or leave out the decode check and the raw-to-PNG conversion");
+        }
         return Found.CODEC;
     }
 
     /** Looks once, on first use. */
     final class Found {
-        private static final ImageCodec CODEC = find();
+        private static final ImageCodec CODEC = ServiceLoader.load(ImageCodec.class).findFirst().orElse(null);
 
         private Found() {
-        }
-
-        private static ImageCodec find() {
-            Iterator<ImageCodec> codecs = ServiceLoader.load(ImageCodec.class).iterator();
-            if (codecs.hasNext()) {
-                return codecs.next();
-            }
-            return new ImageCodec() {
-                @Override
-                public String problem(ByteBuffer encoded) {
-                    throw missing();
-                }
-
-                @Override
-                public byte[] png(ByteBuffer pixels, RawPixels shape, boolean stored) {
-                    throw missing();
-                }
-
-                @Override
-                public String differs(ByteBuffer encoded, ByteBuffer pixels, RawPixels shape) {
-                    throw missing();
-                }
-            };
-        }
-
-        private static IllegalStateException missing() {
-            return new IllegalStateException("decoding or encoding pixels needs an image codec on the class path:"
-                    + " add dev.bale:bale-loader (OpenCV), or leave out the decode check and the raw-to-PNG conversion");
         }
     }
 }
