@@ -5,7 +5,6 @@ import dev.bale.loader.Batch;
 import dev.bale.loader.DataLoader;
 import dev.bale.loader.JpegIndexCache;
 import dev.bale.nativ.BaleNative;
-import dev.bale.nativ.JpegIndexStats;
 import dev.bale.transform.Transform;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -36,7 +35,6 @@ public final class JpegDecodeComparison {
     private static final int EXACT = 0, WHOLE = 1, PLAIN = 2, FIRST = 3, SECOND = 4, REGION = 5;
     /** The turns of a round: region-2nd is no turn of its own, it follows region-1st. */
     private static final int[] TURNS = {EXACT, WHOLE, PLAIN, FIRST, REGION};
-    private static final int DEFAULT_SPREAD = 4;  // bale/jpeg_index.h
 
     private JpegDecodeComparison() {
     }
@@ -51,7 +49,7 @@ public final class JpegDecodeComparison {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         double[] fractions = new double[n];
-        long[] index = new long[7];
+        JpegIndexCache.Stats index;
         // Each record indexed on its second decode, so that region-2nd is the epoch that builds every
         // index and region the one that uses them; the default shares the building out over 4 epochs.
         JpegIndexCache.spread(1);
@@ -84,10 +82,10 @@ public final class JpegDecodeComparison {
                         rates[REGION][round] / rates[EXACT][round], rates[REGION][round] / rates[PLAIN][round]));
                 log.println(line);
             }
-            index = JpegIndexStats.read();
+            index = JpegIndexCache.stats();
         } finally {
             BaleNative.use_jpeg_index(true);
-            JpegIndexCache.spread(DEFAULT_SPREAD);
+            JpegIndexCache.spread(JpegIndexCache.DEFAULT_SPREAD);
             for (DataLoader loader : loaders) {
                 if (loader != null) {
                     loader.close();
@@ -106,7 +104,8 @@ public final class JpegDecodeComparison {
         }
         log.printf("JPEG index: %,d records indexed in %,d KiB (budget %,d MiB), %,d not for lack of room, "
                         + "%,d region decodes of JPEGs it does not handle%n",
-                index[0], index[1] >> 10, index[2] >> 20, index[5], index[6]);
+                index.recordsIndexed(), index.bytesHeld() >> 10, index.budget() >> 20, index.recordsLeftOut(),
+                index.unsupportedDecodes());
         int[][] pairs = {{REGION, EXACT}, {REGION, PLAIN}, {FIRST, EXACT}, {FIRST, PLAIN}, {SECOND, EXACT},
                 {SECOND, PLAIN}, {PLAIN, EXACT}, {WHOLE, EXACT}};
         for (boolean cpu : new boolean[] {true, false}) {
@@ -129,7 +128,7 @@ public final class JpegDecodeComparison {
     /** One epoch of mode m's loader, with the JPEG index as that mode wants it. */
     private static void drain(DataLoader loader, int m, int epoch) {
         if (m == FIRST) {
-            BaleNative.set_jpeg_index_budget(JpegIndexStats.read()[2]);  // empty, same budget
+            JpegIndexCache.clear();
         }
         BaleNative.use_jpeg_index(m != PLAIN);
         try {

@@ -10,6 +10,9 @@ import dev.bale.nativ.JpegIndexStats;
  * of a dataset get the fast path (about 4 KB per 500×375 photo; the default, 128 MiB, holds ~40,000).
  */
 public final class JpegIndexCache {
+    /** {@code kDefaultJpegIndexSpread} of {@code bale/jpeg_index.h}. */
+    public static final int DEFAULT_SPREAD = 4;
+
     private JpegIndexCache() {
     }
 
@@ -26,6 +29,11 @@ public final class JpegIndexCache {
         if (stats().budget() != bytes) {
             BaleNative.set_jpeg_index_budget(bytes);
         }
+    }
+
+    /** Empties the cache, keeping its budget. */
+    public static void clear() {
+        BaleNative.set_jpeg_index_budget(stats().budget());
     }
 
     /**
